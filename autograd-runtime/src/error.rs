@@ -1,0 +1,106 @@
+//! Errors a correct program can reach at run time (shape errors in operators panic instead).
+
+use thiserror::Error;
+
+/// What can go wrong in `backward`, `autograd::grad` and `gradcheck`'s callers.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum AutogradError {
+    // --- roots of a backward -------------------------------------------------------------
+    /// A root (or a differentiated input) takes no part in any graph.
+    #[error("element {index} of tensors does not require grad and does not have a grad_fn")]
+    NoGradFn {
+        /// Position of the tensor in the outputs given to backward.
+        index: usize,
+    },
+    /// `backward()` without a gradient on a tensor with more than one element.
+    #[error("grad can be implicitly created only for scalar outputs (the output has shape {shape:?}; pass a gradient of that shape with backward_with)")]
+    NonScalarOutput {
+        /// Shape of the output.
+        shape: Vec<usize>,
+    },
+    /// A gradient given for an output does not have the output's shape.
+    #[error("Mismatch in shape: grad_output[{index}] has a shape of {grad_shape:?} and output[{index}] has a shape of {output_shape:?}.")]
+    GradShapeMismatch {
+        /// Position of the output.
+        index: usize,
+        /// Shape of the gradient given.
+        grad_shape: Vec<usize>,
+        /// Shape of the output.
+        output_shape: Vec<usize>,
+    },
+    /// A gradient given for an output is not a floating dtype.
+    #[error("Mismatch in dtype: grad_output[{index}] has dtype {grad_dtype} but a floating point gradient is needed for output[{index}] of dtype {output_dtype}.")]
+    GradDTypeMismatch {
+        /// Position of the output.
+        index: usize,
+        /// Dtype of the gradient given.
+        grad_dtype: crate::DType,
+        /// Dtype of the output.
+        output_dtype: crate::DType,
+    },
+    /// The number of gradients does not match the number of outputs.
+    #[error("grad_tensors has {given} tensors, but there are {expected} outputs")]
+    GradCountMismatch {
+        /// Gradients given.
+        given: usize,
+        /// Outputs given.
+        expected: usize,
+    },
+
+    // --- the graph --------------------------------------------------------------------
+    /// The saved tensors of a node were freed by an earlier backward.
+    #[error("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in {node}. Saved intermediate values of the graph are freed when you call .backward() or autograd::grad(). Specify retain_graph(true) if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")]
+    GraphFreed {
+        /// Name of the node whose buffers were freed.
+        node: String,
+    },
+    /// A tensor saved for backward was modified in place afterwards.
+    #[error("one of the variables needed for gradient computation has been modified by an inplace operation: [{dtype} {shape:?}], which is saved by {node}, is at version {found}; expected version {expected} instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")]
+    ModifiedInPlace {
+        /// Node that saved the tensor.
+        node: String,
+        /// Dtype of the saved tensor.
+        dtype: crate::DType,
+        /// Shape of the saved tensor.
+        shape: Vec<usize>,
+        /// Version now.
+        found: u64,
+        /// Version when it was saved.
+        expected: u64,
+    },
+
+    // --- autograd::grad ---------------------------------------------------------------
+    /// An input given to `autograd::grad` does not require grad.
+    #[error("One of the differentiated Tensors (input {index}) does not require grad")]
+    InputDoesNotRequireGrad {
+        /// Position of the input.
+        index: usize,
+    },
+    /// An input given to `autograd::grad` was not reached from the outputs.
+    #[error("One of the differentiated Tensors (input {index}) appears to not have been used in the graph. Set allow_unused(true) if this is the desired behavior.")]
+    UnusedInput {
+        /// Position of the input.
+        index: usize,
+    },
+    /// A custom backward returned the wrong number of gradients or wrong shapes.
+    #[error("function {node} returned an invalid gradient at index {index} - {reason}")]
+    InvalidGradient {
+        /// Node that produced it.
+        node: String,
+        /// Input position.
+        index: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Anomaly detection found NaN or infinity in a gradient.
+    #[error("Function '{node}' returned nan values in its {index}th output. (forward op called at {location})")]
+    Anomaly {
+        /// Node that produced it.
+        node: String,
+        /// Input position.
+        index: usize,
+        /// Source location of the forward call.
+        location: String,
+    },
+}

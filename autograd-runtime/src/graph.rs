@@ -1,0 +1,300 @@
+//! Graph nodes, the edges between them, and how ops record them.
+//!
+//! A node is created by an op that ran with grad enabled on an input that requires grad. It owns
+//! its backward rule (with the tensors that rule saved) and one edge per input, pointing at the
+//! node that produced that input (or at the input's `AccumulateGrad` node for a leaf). Outputs
+//! own their node, so dropping the output frees the graph behind it.
+
+use crate::error::AutogradError;
+use crate::grad_mode::is_grad_enabled;
+use crate::tensor::{Tensor, TensorImpl};
+use crate::DType;
+use parking_lot::Mutex;
+use std::borrow::Cow;
+use std::panic::Location;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+
+static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of graph nodes alive in the process (for leak tests): 0 once every output is dropped.
+pub fn live_node_count() -> usize {
+    LIVE_NODES.load(Ordering::Relaxed)
+}
+
+/// What a node's backward rule sees besides the incoming gradients.
+pub struct BackwardCtx<'a> {
+    pub(crate) node: &'a Node,
+    pub(crate) create_graph: bool,
+}
+
+impl BackwardCtx<'_> {
+    /// Whether input `index` leads to anything that wants a gradient.
+    pub fn needs_input_grad(&self, index: usize) -> bool {
+        self.node.next.get(index).is_some_and(Option::is_some)
+    }
+
+    /// Whether the backward is itself being recorded (`create_graph`).
+    pub fn create_graph(&self) -> bool {
+        self.create_graph
+    }
+
+    /// The name of the node running.
+    pub fn name(&self) -> &str {
+        &self.node.name
+    }
+}
+
+/// A backward rule: incoming gradients (one per output) to gradients per input.
+pub type BackwardFn = Box<
+    dyn Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<Vec<Option<Tensor>>, AutogradError> + Send + Sync,
+>;
+
+pub(crate) enum NodeKind {
+    /// An op's backward rule; `None` once freed by a backward without `retain_graph`.
+    Function(Mutex<Option<BackwardFn>>),
+    /// The sink of a leaf that requires grad.
+    AccumulateGrad(Tensor),
+}
+
+/// Shape and dtype of one output of a node (to materialise zero gradients).
+#[derive(Clone, Debug)]
+pub(crate) struct OutputMeta {
+    pub(crate) shape: Vec<usize>,
+    pub(crate) dtype: DType,
+}
+
+pub(crate) struct Node {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) next: Vec<Option<Edge>>,
+    pub(crate) outputs: Vec<OutputMeta>,
+    pub(crate) kind: NodeKind,
+    /// Non-leaf outputs that called `retain_grad()`, by output slot.
+    pub(crate) retained: Mutex<Vec<(usize, Weak<TensorImpl>)>>,
+    /// Where the forward op was called (for anomaly reports).
+    pub(crate) location: &'static Location<'static>,
+}
+
+impl Node {
+    pub(crate) fn new(
+        name: Cow<'static, str>,
+        next: Vec<Option<Edge>>,
+        outputs: Vec<OutputMeta>,
+        kind: NodeKind,
+        location: &'static Location<'static>,
+    ) -> Node {
+        LIVE_NODES.fetch_add(1, Ordering::Relaxed);
+        Node {
+            name,
+            next,
+            outputs,
+            kind,
+            retained: Mutex::new(Vec::new()),
+            location,
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// One input of a node: the node that produced it and which of that node's outputs it was.
+#[derive(Clone)]
+pub(crate) struct Edge {
+    pub(crate) node: Arc<Node>,
+    pub(crate) slot: usize,
+}
+
+/// Where gradients for `t` flow: its `grad_fn`, its `AccumulateGrad` node if it is a leaf that
+/// requires grad, or nowhere.
+pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
+    if let Some(edge) = &t.inner.grad_fn {
+        return Some(edge.clone());
+    }
+    if !t.requires_grad() {
+        return None;
+    }
+    let mut weak = t.inner.accumulator.lock();
+    if let Some(node) = weak.upgrade() {
+        return Some(Edge { node, slot: 0 });
+    }
+    let node = Arc::new(Node::new(
+        Cow::Borrowed("AccumulateGrad"),
+        Vec::new(),
+        vec![OutputMeta {
+            shape: t.shape().to_vec(),
+            dtype: t.dtype(),
+        }],
+        NodeKind::AccumulateGrad(t.clone()),
+        Location::caller(),
+    ));
+    *weak = Arc::downgrade(&node);
+    Some(Edge { node, slot: 0 })
+}
+
+/// Whether an op on `inputs` must record a node: grad mode on and some input requires grad.
+pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
+    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+}
+
+/// Attaches one node to freshly computed `outputs` and returns them as its outputs.
+/// PRECONDITION: `outputs` were computed without recording; the caller checked [`needs_grad`].
+/// POSTCONDITION: output `i` has `grad_fn` = (the new node, slot `i`).
+#[track_caller]
+pub(crate) fn record(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    outputs: Vec<Tensor>,
+    backward: BackwardFn,
+) -> Vec<Tensor> {
+    let next = inputs.iter().map(|t| gradient_edge(t)).collect();
+    let metas = outputs
+        .iter()
+        .map(|t| OutputMeta {
+            shape: t.shape().to_vec(),
+            dtype: t.dtype(),
+        })
+        .collect();
+    let node = Arc::new(Node::new(
+        name.into(),
+        next,
+        metas,
+        NodeKind::Function(Mutex::new(Some(backward))),
+        Location::caller(),
+    ));
+    outputs
+        .into_iter()
+        .enumerate()
+        .map(|(slot, t)| {
+            t.with_grad_fn(Edge {
+                node: node.clone(),
+                slot,
+            })
+        })
+        .collect()
+}
+
+/// [`record`] for the common single-output op; does nothing unless [`needs_grad`] holds.
+#[track_caller]
+pub(crate) fn record_unary_output<F>(
+    name: &'static str,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: impl FnOnce() -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Vec<Option<Tensor>>, AutogradError>
+        + Send
+        + Sync
+        + 'static,
+{
+    if !needs_grad(inputs) {
+        return output;
+    }
+    let rule = backward();
+    let boxed: BackwardFn = Box::new(move |ctx, grads| rule(ctx, &grads[0]));
+    record(name, inputs, vec![output], boxed)
+        .pop()
+        .expect("one output")
+}
+
+/// A tensor saved for backward, with the version it had when saved.
+#[derive(Clone)]
+pub struct SavedTensor {
+    tensor: Tensor,
+    version: u64,
+}
+
+impl SavedTensor {
+    /// Saves `tensor` as it is now.
+    pub fn new(tensor: &Tensor) -> SavedTensor {
+        SavedTensor {
+            tensor: tensor.clone(),
+            version: tensor.inner.storage.version(),
+        }
+    }
+
+    /// Saves an op's own output without keeping its `grad_fn` (which would be a cycle).
+    pub fn output(tensor: &Tensor) -> SavedTensor {
+        SavedTensor::new(&tensor.detach())
+    }
+
+    /// The saved tensor, or PyTorch's error when it was modified in place since.
+    pub fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        let found = self.tensor.inner.storage.version();
+        if found != self.version {
+            return Err(AutogradError::ModifiedInPlace {
+                node: ctx.name().to_string(),
+                dtype: self.tensor.dtype(),
+                shape: self.tensor.shape().to_vec(),
+                found,
+                expected: self.version,
+            });
+        }
+        Ok(self.tensor.clone())
+    }
+}
+
+/// A handle on the node that created a tensor, as PyTorch's `tensor.grad_fn`.
+#[derive(Clone)]
+pub struct GradFn {
+    pub(crate) node: Arc<Node>,
+}
+
+impl GradFn {
+    /// PyTorch's name for the node: `AddBackward0`, `MeanBackward0`, `AccumulateGrad`, ...
+    pub fn name(&self) -> &str {
+        &self.node.name
+    }
+
+    /// One entry per input of the op: the next node (`None` for an input that needs no
+    /// gradient) and which output of that node the input was.
+    pub fn next_functions(&self) -> Vec<(Option<GradFn>, usize)> {
+        self.node
+            .next
+            .iter()
+            .map(|e| match e {
+                Some(edge) => (
+                    Some(GradFn {
+                        node: edge.node.clone(),
+                    }),
+                    edge.slot,
+                ),
+                None => (None, 0),
+            })
+            .collect()
+    }
+
+    /// For an `AccumulateGrad` node, the leaf it accumulates into.
+    pub fn variable(&self) -> Option<Tensor> {
+        match &self.node.kind {
+            NodeKind::AccumulateGrad(t) => Some(t.clone()),
+            NodeKind::Function(_) => None,
+        }
+    }
+
+    /// Whether two handles are the same node.
+    pub fn ptr_eq(&self, other: &GradFn) -> bool {
+        Arc::ptr_eq(&self.node, &other.node)
+    }
+}
+
+impl std::fmt::Display for GradFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<{} object at {:p}>",
+            self.node.name,
+            Arc::as_ptr(&self.node)
+        )
+    }
+}
+
+impl std::fmt::Debug for GradFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}

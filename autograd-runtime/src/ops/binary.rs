@@ -1,0 +1,151 @@
+//! Elementwise arithmetic between two tensors, with PyTorch broadcasting and type promotion.
+
+use super::kernels::zip_float;
+use crate::graph::{needs_grad, record, BackwardFn, SavedTensor};
+use crate::shape::broadcast_shapes;
+use crate::Tensor;
+
+/// The broadcast shape of an op's operands, or a panic naming the op and both shapes.
+#[track_caller]
+pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> Vec<usize> {
+    broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
+        panic!(
+            "{op}: shapes {:?} and {:?} do not broadcast (each dim, aligned from the right, must be equal or 1)",
+            a.shape(),
+            b.shape()
+        )
+    })
+}
+
+/// Both operands in their promoted dtype (F64 if either is), converting through a recorded
+/// `to_dtype` so gradients flow back in the original dtype.
+#[track_caller]
+pub(crate) fn promote(op: &str, a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
+    if !a.dtype().is_floating_point() || !b.dtype().is_floating_point() {
+        panic!(
+            "{op}: expected floating point operands but got {} {:?} and {} {:?}",
+            a.dtype(),
+            a.shape(),
+            b.dtype(),
+            b.shape()
+        );
+    }
+    if a.dtype() == b.dtype() {
+        return (a.clone(), b.clone());
+    }
+    let dtype = a.dtype().promote(b.dtype());
+    (a.to_dtype(dtype), b.to_dtype(dtype))
+}
+
+/// Records a two-input op whose rule maps `(grad, a, b)` to unreduced gradients for `a` and
+/// `b`; the engine-facing rule sums them back to each input's shape.
+#[track_caller]
+fn record_binary(
+    name: &'static str,
+    a: &Tensor,
+    b: &Tensor,
+    out: Tensor,
+    rule: impl Fn(&Tensor, &Tensor, &Tensor, [bool; 2]) -> [Option<Tensor>; 2] + Send + Sync + 'static,
+) -> Tensor {
+    if !needs_grad(&[a, b]) {
+        return out;
+    }
+    let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
+    let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+    let backward: BackwardFn = Box::new(move |ctx, grads| {
+        let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
+        let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
+        Ok(vec![
+            ga.map(|g| g.sum_to_size(&shape_a)),
+            gb.map(|g| g.sum_to_size(&shape_b)),
+        ])
+    });
+    record(name, &[a, b], vec![out], backward)
+        .pop()
+        .expect("one output")
+}
+
+impl Tensor {
+    /// `self + other` with broadcasting. d/da = 1, d/db = 1.
+    #[track_caller]
+    pub fn add(&self, other: &Tensor) -> Tensor {
+        let (a, b) = promote("add", self, other);
+        let shape = broadcast_or_panic("add", &a, &b);
+        let out = zip_float!("add", &a, &b, shape, |x, y| x + y);
+        record_binary("AddBackward0", &a, &b, out, |g, _, _, n| {
+            [n[0].then(|| g.clone()), n[1].then(|| g.clone())]
+        })
+    }
+
+    /// `self - other` with broadcasting. d/da = 1, d/db = -1.
+    #[track_caller]
+    pub fn sub(&self, other: &Tensor) -> Tensor {
+        let (a, b) = promote("sub", self, other);
+        let shape = broadcast_or_panic("sub", &a, &b);
+        let out = zip_float!("sub", &a, &b, shape, |x, y| x - y);
+        record_binary("SubBackward0", &a, &b, out, |g, _, _, n| {
+            [n[0].then(|| g.clone()), n[1].then(|| g.neg())]
+        })
+    }
+
+    /// `self * other` with broadcasting. d/da = b, d/db = a.
+    #[track_caller]
+    pub fn mul(&self, other: &Tensor) -> Tensor {
+        let (a, b) = promote("mul", self, other);
+        let shape = broadcast_or_panic("mul", &a, &b);
+        let out = zip_float!("mul", &a, &b, shape, |x, y| x * y);
+        record_binary("MulBackward0", &a, &b, out, |g, a, b, n| {
+            [n[0].then(|| g.mul(b)), n[1].then(|| g.mul(a))]
+        })
+    }
+
+    /// `self / other` with broadcasting. d/da = 1/b, d/db = -a/b^2.
+    #[track_caller]
+    pub fn div(&self, other: &Tensor) -> Tensor {
+        let (a, b) = promote("div", self, other);
+        let shape = broadcast_or_panic("div", &a, &b);
+        let out = zip_float!("div", &a, &b, shape, |x, y| x / y);
+        record_binary("DivBackward0", &a, &b, out, |g, a, b, n| {
+            [
+                n[0].then(|| g.div(b)),
+                n[1].then(|| g.neg().mul(a).div(&b.mul(b))),
+            ]
+        })
+    }
+
+    /// Sums a broadcast gradient back to `shape` (PyTorch's `sum_to_size`): sums the leading
+    /// dims `self` has in excess and every dim where `shape` has 1.
+    ///
+    /// # Panics
+    /// When `self` cannot have been broadcast from `shape`.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let g = Tensor::ones(&[2, 3]);
+    /// assert_eq!(g.sum_to_size(&[3]).to_vec(), vec![2.0, 2.0, 2.0]);
+    /// assert_eq!(g.sum_to_size(&[2, 1]).to_vec(), vec![3.0, 3.0]);
+    /// ```
+    #[track_caller]
+    pub fn sum_to_size(&self, shape: &[usize]) -> Tensor {
+        if self.shape() == shape {
+            return self.clone();
+        }
+        if broadcast_shapes(shape, self.shape()).as_deref() != Some(self.shape()) {
+            panic!(
+                "sum_to_size: size {shape:?} is not expandable to size {:?}",
+                self.shape()
+            );
+        }
+        let lead = self.dim() - shape.len();
+        let mut out = self.clone();
+        for _ in 0..lead {
+            out = out.sum_dim(0, false);
+        }
+        for (d, &size) in shape.iter().enumerate() {
+            if size == 1 && out.shape()[d] != 1 {
+                out = out.sum_dim(d, true);
+            }
+        }
+        out
+    }
+}

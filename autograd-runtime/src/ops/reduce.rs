@@ -1,0 +1,168 @@
+//! Reductions: sums, means and the 2-norm, over everything or along one dim.
+
+use crate::dtype::Float;
+use crate::graph::{record_unary_output, SavedTensor};
+use crate::shape::{numel, wrap_dim, Dim};
+use crate::storage::Buffer;
+use crate::Tensor;
+
+/// Sums `f(v)` over a slice accurately: in `f64`, pairwise over blocks so rounding error grows
+/// with log(n) rather than n.
+pub(crate) fn pairwise_sum<T: Copy>(v: &[T], f: impl Fn(T) -> f64 + Copy) -> f64 {
+    const BLOCK: usize = 128;
+    if v.len() <= BLOCK {
+        return v.iter().map(|&x| f(x)).sum();
+    }
+    let (left, right) = v.split_at(v.len() / 2);
+    pairwise_sum(left, f) + pairwise_sum(right, f)
+}
+
+/// Sums along `dim` of a tensor viewed as `[outer, len, inner]`.
+fn sum_along<T: Float>(v: &[T], outer: usize, len: usize, inner: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(outer * inner);
+    for o in 0..outer {
+        let base = o * len * inner;
+        if inner == 1 {
+            out.push(T::from_f64(pairwise_sum(
+                &v[base..base + len],
+                <T as crate::dtype::Element>::to_f64,
+            )));
+            continue;
+        }
+        for i in 0..inner {
+            let column: f64 = (0..len)
+                .map(|k| crate::dtype::Element::to_f64(v[base + k * inner + i]))
+                .sum();
+            out.push(T::from_f64(column));
+        }
+    }
+    out
+}
+
+impl Tensor {
+    /// Sum of all elements, a 0-d tensor. d/dx_i = 1.
+    #[track_caller]
+    pub fn sum(&self) -> Tensor {
+        let value = {
+            let buffer = self.buffer();
+            match &*buffer {
+                Buffer::F32(v) => pairwise_sum(v, |x| x as f64),
+                Buffer::F64(v) => pairwise_sum(v, |x| x),
+                Buffer::Bool(_) => {
+                    panic!("sum: expected a floating point tensor but got torch.bool")
+                }
+            }
+        };
+        let out = Tensor::full_dtype(&[], value, self.dtype());
+        let shape = self.shape().to_vec();
+        record_unary_output("SumBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.expand(&shape))])
+        })
+    }
+
+    /// Mean of all elements, a 0-d tensor (NaN for an empty tensor). d/dx_i = 1/n.
+    #[track_caller]
+    pub fn mean(&self) -> Tensor {
+        let n = self.numel();
+        let out = crate::no_grad(|| self.sum()).div_scalar(n as f64).detach();
+        let shape = self.shape().to_vec();
+        record_unary_output("MeanBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.expand(&shape).div_scalar(n as f64))])
+        })
+    }
+
+    /// Sum along `dim` (negative counts from the end); `keepdim` keeps it with size 1.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let t = tensor![[1., 2.], [3., 4.]];
+    /// assert_eq!(t.sum_dim(0, false).to_vec(), vec![4., 6.]);
+    /// assert_eq!(t.sum_dim(-1, true).shape(), &[2, 1]);
+    /// ```
+    #[track_caller]
+    pub fn sum_dim(&self, dim: impl Dim, keepdim: bool) -> Tensor {
+        let d = wrap_dim("sum_dim", dim, self.dim());
+        if self.dim() == 0 {
+            return self.sum();
+        }
+        let shape = self.shape().to_vec();
+        let (outer, len, inner) = (numel(&shape[..d]), shape[d], numel(&shape[d + 1..]));
+        let buffer = {
+            let b = self.buffer();
+            match &*b {
+                Buffer::F32(v) => Buffer::F32(sum_along(v, outer, len, inner)),
+                Buffer::F64(v) => Buffer::F64(sum_along(v, outer, len, inner)),
+                Buffer::Bool(_) => {
+                    panic!("sum_dim: expected a floating point tensor but got torch.bool")
+                }
+            }
+        };
+        let mut out_shape = shape.clone();
+        if keepdim {
+            out_shape[d] = 1;
+        } else {
+            out_shape.remove(d);
+        }
+        let out = Tensor::from_buffer(buffer, out_shape);
+        record_unary_output("SumBackward1", &[self], out, || {
+            move |_, g| {
+                let g = if keepdim { g.clone() } else { g.unsqueeze(d) };
+                Ok(vec![Some(g.expand(&shape))])
+            }
+        })
+    }
+
+    /// Mean along `dim`; `keepdim` keeps it with size 1. d/dx = 1/len along the dim.
+    #[track_caller]
+    pub fn mean_dim(&self, dim: impl Dim, keepdim: bool) -> Tensor {
+        let d = wrap_dim("mean_dim", dim, self.dim());
+        let len = if self.dim() == 0 { 1 } else { self.shape()[d] };
+        let out = crate::no_grad(|| self.sum_dim(d, keepdim))
+            .div_scalar(len as f64)
+            .detach();
+        let shape = self.shape().to_vec();
+        record_unary_output("MeanBackward1", &[self], out, || {
+            move |_, g| {
+                let g = if keepdim || shape.is_empty() {
+                    g.clone()
+                } else {
+                    g.unsqueeze(d)
+                };
+                Ok(vec![Some(g.expand(&shape).div_scalar(len as f64))])
+            }
+        })
+    }
+
+    /// The 2-norm of all elements, a 0-d tensor. d/dx = x / ||x|| (0 when the norm is 0, as
+    /// PyTorch).
+    #[track_caller]
+    pub fn norm(&self) -> Tensor {
+        let value = {
+            let buffer = self.buffer();
+            match &*buffer {
+                Buffer::F32(v) => pairwise_sum(v, |x| (x as f64) * (x as f64)).sqrt(),
+                Buffer::F64(v) => pairwise_sum(v, |x| x * x).sqrt(),
+                Buffer::Bool(_) => {
+                    panic!("norm: expected a floating point tensor but got torch.bool")
+                }
+            }
+        };
+        let out = Tensor::full_dtype(&[], value, self.dtype());
+        record_unary_output("LinalgVectorNormBackward0", &[self], out.clone(), || {
+            let input = SavedTensor::new(self);
+            let output = SavedTensor::output(&out);
+            move |ctx, g| {
+                let x = input.get(ctx)?;
+                let norm = if ctx.create_graph() {
+                    x.norm()
+                } else {
+                    output.get(ctx)?
+                };
+                if norm.item() == 0.0 {
+                    return Ok(vec![Some(x.zeros_like())]);
+                }
+                Ok(vec![Some(x.mul(&g.div(&norm)))])
+            }
+        })
+    }
+}

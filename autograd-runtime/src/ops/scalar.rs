@@ -1,0 +1,82 @@
+//! Arithmetic between a tensor and a plain number; the number takes the tensor's dtype.
+
+use super::kernels::{like, map_float};
+use crate::dtype::Element;
+use crate::graph::{record_unary_output, SavedTensor};
+use crate::Tensor;
+
+impl Tensor {
+    /// `self + s`. d/dx = 1.
+    #[track_caller]
+    pub fn add_scalar<S: Element>(&self, s: S) -> Tensor {
+        let s = s.to_f64();
+        let out = map_float!("add", self, |x| x + like(x, s));
+        record_unary_output("AddBackward0", &[self], out, || {
+            |_, g| Ok(vec![Some(g.clone())])
+        })
+    }
+
+    /// `self - s`. d/dx = 1.
+    #[track_caller]
+    pub fn sub_scalar<S: Element>(&self, s: S) -> Tensor {
+        let s = s.to_f64();
+        let out = map_float!("sub", self, |x| x - like(x, s));
+        record_unary_output("SubBackward0", &[self], out, || {
+            |_, g| Ok(vec![Some(g.clone())])
+        })
+    }
+
+    /// `s - self`. d/dx = -1.
+    #[track_caller]
+    pub fn rsub_scalar<S: Element>(&self, s: S) -> Tensor {
+        let s = s.to_f64();
+        let out = map_float!("rsub", self, |x| like(x, s) - x);
+        record_unary_output("RsubBackward1", &[self], out, || {
+            |_, g| Ok(vec![Some(g.neg())])
+        })
+    }
+
+    /// `self * s`. d/dx = s.
+    #[track_caller]
+    pub fn mul_scalar<S: Element>(&self, s: S) -> Tensor {
+        let s = s.to_f64();
+        let out = map_float!("mul", self, |x| x * like(x, s));
+        record_unary_output("MulBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.mul_scalar(s))])
+        })
+    }
+
+    /// `self / s`. d/dx = 1/s.
+    #[track_caller]
+    pub fn div_scalar<S: Element>(&self, s: S) -> Tensor {
+        let s = s.to_f64();
+        let out = map_float!("div", self, |x| x / like(x, s));
+        record_unary_output("DivBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.div_scalar(s))])
+        })
+    }
+
+    /// `1 / self`. d/dx = -1/x^2 = -y^2.
+    #[track_caller]
+    pub fn reciprocal(&self) -> Tensor {
+        let out = map_float!("reciprocal", self, |x| x.recip());
+        record_unary_output("ReciprocalBackward0", &[self], out.clone(), || {
+            let x = SavedTensor::new(self);
+            let y = SavedTensor::output(&out);
+            move |ctx, g| {
+                let y = if ctx.create_graph() {
+                    x.get(ctx)?.reciprocal()
+                } else {
+                    y.get(ctx)?
+                };
+                Ok(vec![Some(g.neg().mul(&y.mul(&y)))])
+            }
+        })
+    }
+
+    /// `s / self`, as PyTorch computes it: `self.reciprocal() * s`.
+    #[track_caller]
+    pub fn rdiv_scalar<S: Element>(&self, s: S) -> Tensor {
+        self.reciprocal().mul_scalar(s)
+    }
+}

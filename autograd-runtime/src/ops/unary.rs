@@ -1,0 +1,162 @@
+//! Elementwise math on one tensor, each with its derivative beside it.
+
+use super::kernels::{like, map_float};
+use crate::graph::{record_unary_output, SavedTensor};
+use crate::Tensor;
+
+/// Declares an op whose derivative is a function of its input `x`.
+/// `rule` gets `(ctx, grad, x)` and returns the input gradient.
+macro_rules! input_rule_op {
+    ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $xt:ident| $rule:expr) => {
+        $(#[$doc])*
+        #[track_caller]
+        pub fn $name(&self) -> Tensor {
+            let out = map_float!(stringify!($name), self, |$x| $forward);
+            record_unary_output($node, &[self], out, || {
+                let saved = SavedTensor::new(self);
+                move |ctx, $g| {
+                    let $xt = saved.get(ctx)?;
+                    Ok(vec![Some($rule)])
+                }
+            })
+        }
+    };
+}
+
+/// Declares an op whose derivative is a function of its output `y`; under `create_graph` the
+/// output is recomputed from the saved input so the second derivative sees through it.
+macro_rules! output_rule_op {
+    ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $yt:ident| $rule:expr) => {
+        $(#[$doc])*
+        #[track_caller]
+        pub fn $name(&self) -> Tensor {
+            let out = map_float!(stringify!($name), self, |$x| $forward);
+            record_unary_output($node, &[self], out.clone(), || {
+                let input = SavedTensor::new(self);
+                let output = SavedTensor::output(&out);
+                move |ctx, $g| {
+                    let $yt = if ctx.create_graph() { input.get(ctx)?.$name() } else { output.get(ctx)? };
+                    Ok(vec![Some($rule)])
+                }
+            })
+        }
+    };
+}
+
+impl Tensor {
+    /// `-x`. d/dx = -1.
+    #[track_caller]
+    pub fn neg(&self) -> Tensor {
+        let out = map_float!("neg", self, |x| -x);
+        record_unary_output("NegBackward0", &[self], out, || {
+            |_, g| Ok(vec![Some(g.neg())])
+        })
+    }
+
+    /// `x^exponent` for a scalar exponent. d/dx = exponent * x^(exponent - 1) (0 when the
+    /// exponent is 0, as PyTorch).
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let x = Tensor::from_vec(vec![3.0f64], &[1]).requires_grad_(true);
+    /// x.pow(2.0).sum().backward();
+    /// assert_eq!(x.grad().unwrap().to_vec(), vec![6.0]);
+    /// ```
+    #[track_caller]
+    pub fn pow(&self, exponent: f64) -> Tensor {
+        let out = if exponent == 2.0 {
+            map_float!("pow", self, |x| x * x)
+        } else {
+            map_float!("pow", self, |x| x.powf(like(x, exponent)))
+        };
+        record_unary_output("PowBackward0", &[self], out, || {
+            let saved = SavedTensor::new(self);
+            move |ctx, g| {
+                if exponent == 0.0 {
+                    return Ok(vec![Some(g.zeros_like())]);
+                }
+                let x = saved.get(ctx)?;
+                Ok(vec![Some(
+                    g.mul(&x.pow(exponent - 1.0).mul_scalar(exponent)),
+                )])
+            }
+        })
+    }
+
+    output_rule_op!(
+        /// `e^x`. d/dx = e^x.
+        exp, "ExpBackward0", |x| x.exp(), |g, y| g.mul(&y)
+    );
+
+    input_rule_op!(
+        /// Natural logarithm. d/dx = 1/x.
+        log, "LogBackward0", |x| x.ln(), |g, x| g.div(&x)
+    );
+
+    output_rule_op!(
+        /// Square root. d/dx = 1/(2 sqrt(x)).
+        sqrt, "SqrtBackward0", |x| x.sqrt(), |g, y| g.div(&y.mul_scalar(2.0))
+    );
+
+    input_rule_op!(
+        /// Absolute value. d/dx = sign(x), 0 at 0 (PyTorch's subgradient).
+        abs, "AbsBackward0", |x| x.abs(), |g, x| g.mul(&x.sign())
+    );
+
+    input_rule_op!(
+        /// Sine. d/dx = cos(x).
+        sin, "SinBackward0", |x| x.sin(), |g, x| g.mul(&x.cos())
+    );
+
+    input_rule_op!(
+        /// Cosine. d/dx = -sin(x).
+        cos, "CosBackward0", |x| x.cos(), |g, x| g.mul(&x.sin().neg())
+    );
+
+    output_rule_op!(
+        /// Hyperbolic tangent. d/dx = 1 - tanh(x)^2.
+        tanh, "TanhBackward0", |x| x.tanh(), |g, y| g.mul(&y.mul(&y).rsub_scalar(1.0))
+    );
+
+    output_rule_op!(
+        /// Logistic sigmoid `1 / (1 + e^-x)`. d/dx = y (1 - y).
+        sigmoid, "SigmoidBackward0", |x| {
+            let one = like(x, 1.0);
+            one / (one + (-x).exp())
+        }, |g, y| g.mul(&y.mul(&y.rsub_scalar(1.0)))
+    );
+
+    /// `max(x, 0)`. d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
+    #[track_caller]
+    pub fn relu(&self) -> Tensor {
+        let out = map_float!("relu", self, |x| if x > like(x, 0.0) {
+            x
+        } else {
+            like(x, 0.0)
+        });
+        record_unary_output("ReluBackward0", &[self], out.clone(), || {
+            let output = SavedTensor::output(&out);
+            move |ctx, g| {
+                let mask = output.get(ctx)?.gt(0.0).to_dtype(g.dtype());
+                Ok(vec![Some(g.mul(&mask))])
+            }
+        })
+    }
+
+    /// -1, 0 or 1 by the sign of each element (NaN stays NaN); not differentiable (zero gradient).
+    #[track_caller]
+    pub fn sign(&self) -> Tensor {
+        let out = map_float!("sign", self, |x| {
+            if x > like(x, 0.0) {
+                like(x, 1.0)
+            } else if x < like(x, 0.0) {
+                like(x, -1.0)
+            } else {
+                x
+            }
+        });
+        record_unary_output("SignBackward0", &[self], out, || {
+            |_, g| Ok(vec![Some(g.zeros_like())])
+        })
+    }
+}

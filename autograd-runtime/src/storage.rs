@@ -1,0 +1,130 @@
+//! Contiguous, row-major element buffers shared between tensors, with a version counter.
+
+use crate::dtype::{DType, Element};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+static LIVE_STORAGES: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of element buffers alive in the process (for leak tests).
+pub fn live_storage_count() -> usize {
+    LIVE_STORAGES.load(Ordering::Relaxed)
+}
+
+/// The elements of a tensor, tagged with their dtype.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Buffer {
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+    Bool(Vec<bool>),
+}
+
+impl Buffer {
+    pub(crate) fn dtype(&self) -> DType {
+        match self {
+            Buffer::F32(_) => DType::F32,
+            Buffer::F64(_) => DType::F64,
+            Buffer::Bool(_) => DType::Bool,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Buffer::F32(v) => v.len(),
+            Buffer::F64(v) => v.len(),
+            Buffer::Bool(v) => v.len(),
+        }
+    }
+
+    /// Every element widened to `f64` (bools as 0 and 1).
+    pub(crate) fn to_f64_vec(&self) -> Vec<f64> {
+        match self {
+            Buffer::F32(v) => v.iter().map(|&x| x as f64).collect(),
+            Buffer::F64(v) => v.clone(),
+            Buffer::Bool(v) => v.iter().map(|&b| if b { 1.0 } else { 0.0 }).collect(),
+        }
+    }
+
+    /// A buffer of `dtype` holding `values` (rounded for `F32`, `!= 0` for `Bool`).
+    pub(crate) fn from_f64_iter(dtype: DType, values: impl Iterator<Item = f64>) -> Buffer {
+        match dtype {
+            DType::F32 => Buffer::F32(values.map(|x| x as f32).collect()),
+            DType::F64 => Buffer::F64(values.collect()),
+            DType::Bool => Buffer::Bool(values.map(|x| x != 0.0).collect()),
+        }
+    }
+
+    pub(crate) fn filled(dtype: DType, len: usize, value: f64) -> Buffer {
+        match dtype {
+            DType::F32 => Buffer::F32(vec![value as f32; len]),
+            DType::F64 => Buffer::F64(vec![value; len]),
+            DType::Bool => Buffer::Bool(vec![value != 0.0; len]),
+        }
+    }
+
+    pub(crate) fn from_vec<E: Element>(data: Vec<E>) -> Buffer {
+        // Element is sealed to f32 and f64, so one of these casts succeeds.
+        let any: Box<dyn std::any::Any> = Box::new(data);
+        match any.downcast::<Vec<f32>>() {
+            Ok(v) => Buffer::F32(*v),
+            Err(any) => Buffer::F64(*any.downcast::<Vec<f64>>().expect("Element is f32 or f64")),
+        }
+    }
+
+    /// Converts to `dtype` (a copy even when the dtype is unchanged).
+    pub(crate) fn to_dtype(&self, dtype: DType) -> Buffer {
+        match (self, dtype) {
+            (Buffer::F32(v), DType::F64) => Buffer::F64(v.iter().map(|&x| x as f64).collect()),
+            (Buffer::F64(v), DType::F32) => Buffer::F32(v.iter().map(|&x| x as f32).collect()),
+            (b, d) if b.dtype() == d => b.clone(),
+            (b, d) => Buffer::from_f64_iter(d, b.to_f64_vec().into_iter()),
+        }
+    }
+}
+
+/// The elements as `&[T]` when `T` is the buffer's float type.
+pub(crate) fn float_slice<T: crate::dtype::Float>(buffer: &Buffer) -> Option<&[T]> {
+    let any: &dyn std::any::Any = match buffer {
+        Buffer::F32(v) => v,
+        Buffer::F64(v) => v,
+        Buffer::Bool(_) => return None,
+    };
+    any.downcast_ref::<Vec<T>>().map(Vec::as_slice)
+}
+
+/// A buffer behind a lock plus the version counter that in-place ops bump.
+#[derive(Debug)]
+pub(crate) struct Storage {
+    buffer: RwLock<Buffer>,
+    version: AtomicU64,
+}
+
+impl Storage {
+    pub(crate) fn new(buffer: Buffer) -> Storage {
+        LIVE_STORAGES.fetch_add(1, Ordering::Relaxed);
+        Storage {
+            buffer: RwLock::new(buffer),
+            version: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Buffer> {
+        self.buffer.read()
+    }
+
+    /// Write access for in-place ops; bumps the version.
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Buffer> {
+        self.version.fetch_add(1, Ordering::Relaxed);
+        self.buffer.write()
+    }
+
+    pub(crate) fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        LIVE_STORAGES.fetch_sub(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,204 @@
+//! Conversions: between dtypes, deep copies, and to/from nalgebra matrices and vectors.
+
+use super::Tensor;
+use crate::dtype::{DType, Element};
+use crate::graph::record_unary_output;
+use crate::storage::Buffer;
+use nalgebra::{DMatrix, DVector, SMatrix, Scalar};
+
+impl Tensor {
+    /// This tensor in `dtype` (the same tensor when it already is; `ToCopyBackward0` otherwise).
+    /// Gradients flow back converted to the source dtype.
+    ///
+    /// ```
+    /// use autograd::{DType, Tensor};
+    /// assert_eq!(Tensor::ones(&[2]).to_dtype(DType::F64).dtype(), DType::F64);
+    /// ```
+    #[track_caller]
+    pub fn to_dtype(&self, dtype: DType) -> Tensor {
+        if self.dtype() == dtype {
+            return self.clone();
+        }
+        let buffer = self.buffer().to_dtype(dtype);
+        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        if !dtype.is_floating_point() {
+            return out;
+        }
+        let source = self.dtype();
+        record_unary_output("ToCopyBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.to_dtype(source))])
+        })
+    }
+
+    /// This tensor as F64 (`tensor.double()`).
+    #[track_caller]
+    pub fn double(&self) -> Tensor {
+        self.to_dtype(DType::F64)
+    }
+
+    /// This tensor as F32 (`tensor.float()`).
+    #[track_caller]
+    pub fn float(&self) -> Tensor {
+        self.to_dtype(DType::F32)
+    }
+
+    /// A leaf with a copy of the elements (not sharing storage), like `tensor.detach().clone()`.
+    pub fn deep_clone(&self) -> Tensor {
+        Tensor::from_buffer(self.buffer().clone(), self.shape().to_vec())
+    }
+
+    /// `self += other` on the raw elements, outside any graph; bumps the version.
+    /// PRECONDITION: same shape and dtype.
+    pub(crate) fn add_assign_raw(&self, other: &Tensor) {
+        debug_assert_eq!(self.shape(), other.shape());
+        if std::sync::Arc::ptr_eq(&self.inner.storage, &other.inner.storage) {
+            let doubled = self.buffer().clone();
+            return self.add_assign_raw(&Tensor::from_buffer(doubled, self.shape().to_vec()));
+        }
+        let source = other.buffer();
+        let mut target = self.inner.storage.write();
+        match (&mut *target, &*source) {
+            (Buffer::F32(t), Buffer::F32(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
+            (Buffer::F64(t), Buffer::F64(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
+            _ => panic!(
+                "add_assign_raw: dtypes differ ({} and {})",
+                self.dtype(),
+                other.dtype()
+            ),
+        }
+    }
+}
+
+fn column_major_to_row_major<E: Element + Scalar>(
+    nrows: usize,
+    ncols: usize,
+    col_major: &[E],
+) -> Vec<E> {
+    let mut out = Vec::with_capacity(nrows * ncols);
+    for r in 0..nrows {
+        for c in 0..ncols {
+            out.push(col_major[c * nrows + r]);
+        }
+    }
+    out
+}
+
+impl<E: Element + Scalar> From<&DMatrix<E>> for Tensor {
+    /// A 2-d tensor with the matrix's shape and element type.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let m = nalgebra::DMatrix::from_row_slice(2, 2, &[1.0f64, 2.0, 3.0, 4.0]);
+    /// assert_eq!(Tensor::from(&m).to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
+    /// ```
+    fn from(m: &DMatrix<E>) -> Tensor {
+        Tensor::from_vec(
+            column_major_to_row_major(m.nrows(), m.ncols(), m.as_slice()),
+            &[m.nrows(), m.ncols()],
+        )
+    }
+}
+
+impl<E: Element + Scalar> From<DMatrix<E>> for Tensor {
+    fn from(m: DMatrix<E>) -> Tensor {
+        Tensor::from(&m)
+    }
+}
+
+impl<E: Element + Scalar> From<&DVector<E>> for Tensor {
+    /// A 1-d tensor with the vector's elements.
+    fn from(v: &DVector<E>) -> Tensor {
+        Tensor::from_vec(v.as_slice().to_vec(), &[v.len()])
+    }
+}
+
+impl<E: Element + Scalar> From<DVector<E>> for Tensor {
+    fn from(v: DVector<E>) -> Tensor {
+        Tensor::from(&v)
+    }
+}
+
+impl<E: Element + Scalar, const R: usize, const C: usize> From<&SMatrix<E, R, C>> for Tensor {
+    /// A `[R, C]` tensor (also for `SVector`, which is `SMatrix<E, R, 1>`: shape `[R, 1]`).
+    fn from(m: &SMatrix<E, R, C>) -> Tensor {
+        Tensor::from_vec(column_major_to_row_major(R, C, m.as_slice()), &[R, C])
+    }
+}
+
+impl<E: Element + Scalar, const R: usize, const C: usize> From<SMatrix<E, R, C>> for Tensor {
+    fn from(m: SMatrix<E, R, C>) -> Tensor {
+        Tensor::from(&m)
+    }
+}
+
+/// The elements of `t` as `E`, converting the dtype if needed.
+fn elements_as<E: Element>(t: &Tensor) -> Vec<E> {
+    t.to_vec().into_iter().map(E::from_f64).collect()
+}
+
+impl<E: Element + Scalar> From<&Tensor> for DMatrix<E> {
+    /// A matrix from a 2-d tensor (a 1-d tensor becomes a column; a 0-d one a 1x1 matrix).
+    ///
+    /// # Panics
+    /// On tensors of more than 2 dims.
+    fn from(t: &Tensor) -> DMatrix<E> {
+        let (r, c) = match t.shape() {
+            [] => (1, 1),
+            [n] => (*n, 1),
+            [r, c] => (*r, *c),
+            s => panic!("DMatrix::from: expected a tensor of at most 2 dims, got shape {s:?}"),
+        };
+        DMatrix::from_row_slice(r, c, &elements_as::<E>(t))
+    }
+}
+
+impl<E: Element + Scalar> From<&Tensor> for DVector<E> {
+    /// A vector of all elements in row-major order.
+    fn from(t: &Tensor) -> DVector<E> {
+        DVector::from_vec(elements_as::<E>(t))
+    }
+}
+
+impl<E: Element + Scalar, const R: usize, const C: usize> TryFrom<&Tensor> for SMatrix<E, R, C> {
+    type Error = String;
+    /// A fixed-size matrix from a tensor with `R * C` elements (row-major).
+    fn try_from(t: &Tensor) -> Result<SMatrix<E, R, C>, String> {
+        if t.numel() != R * C {
+            return Err(format!(
+                "SMatrix::try_from: expected {} elements ({R}x{C}), got shape {:?}",
+                R * C,
+                t.shape()
+            ));
+        }
+        Ok(SMatrix::from_row_slice(&elements_as::<E>(t)))
+    }
+}
+
+impl From<&Tensor> for Vec<f64> {
+    fn from(t: &Tensor) -> Vec<f64> {
+        t.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dmatrix_round_trip_keeps_row_major_order() {
+        let m = DMatrix::from_row_slice(2, 3, &[1.0f32, 2., 3., 4., 5., 6.]);
+        let t = Tensor::from(&m);
+        assert_eq!(t.shape(), &[2, 3]);
+        assert_eq!(t.to_vec(), vec![1., 2., 3., 4., 5., 6.]);
+        assert_eq!(DMatrix::<f32>::from(&t), m);
+    }
+
+    #[test]
+    fn smatrix_try_from_checks_the_element_count() {
+        let t = Tensor::ones(&[2, 2]);
+        assert!(SMatrix::<f64, 2, 2>::try_from(&t).is_ok());
+        assert!(SMatrix::<f64, 3, 2>::try_from(&t)
+            .unwrap_err()
+            .contains("expected 6 elements"));
+    }
+}

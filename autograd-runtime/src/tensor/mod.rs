@@ -1,0 +1,208 @@
+//! The `Tensor` handle: storage, shape, dtype and autograd metadata.
+
+mod autograd_api;
+mod construction;
+mod conversion;
+mod display;
+mod literal;
+
+pub use literal::NestedArray;
+
+use crate::dtype::{DType, Element};
+use crate::graph::{Edge, Node};
+use crate::shape::numel;
+use crate::storage::{Buffer, Storage};
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+
+/// An N-d array of `f32`, `f64` or `bool`, with PyTorch's autograd semantics.
+///
+/// Cloning is cheap: clones are handles on the same tensor (as Python names are), so
+/// `requires_grad_` and `.grad()` are shared between them.
+///
+/// ```
+/// use autograd::Tensor;
+/// let x = Tensor::ones(&[2, 2]).requires_grad_(true);
+/// let out = ((&x + 2.0) * (&x + 2.0) * 3.0).mean();
+/// out.backward();
+/// assert_eq!(x.grad().unwrap().to_vec(), vec![4.5; 4]);
+/// ```
+#[derive(Clone)]
+pub struct Tensor {
+    pub(crate) inner: Arc<TensorImpl>,
+}
+
+pub(crate) struct TensorImpl {
+    pub(crate) storage: Arc<Storage>,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) dtype: DType,
+    /// Set at creation for op outputs; `None` for leaves.
+    pub(crate) grad_fn: Option<Edge>,
+    /// The user's flag; meaningful for leaves only.
+    pub(crate) requires_grad: AtomicBool,
+    pub(crate) grad: Mutex<Option<Tensor>>,
+    pub(crate) accumulator: Mutex<Weak<Node>>,
+    pub(crate) retains_grad: AtomicBool,
+}
+
+impl Tensor {
+    /// A new leaf tensor owning `buffer`.
+    pub(crate) fn from_buffer(buffer: Buffer, shape: Vec<usize>) -> Tensor {
+        debug_assert_eq!(buffer.len(), numel(&shape));
+        let dtype = buffer.dtype();
+        Tensor::from_storage(Arc::new(Storage::new(buffer)), shape, dtype, None)
+    }
+
+    fn from_storage(
+        storage: Arc<Storage>,
+        shape: Vec<usize>,
+        dtype: DType,
+        grad_fn: Option<Edge>,
+    ) -> Tensor {
+        Tensor {
+            inner: Arc::new(TensorImpl {
+                storage,
+                shape,
+                dtype,
+                grad_fn,
+                requires_grad: AtomicBool::new(false),
+                grad: Mutex::new(None),
+                accumulator: Mutex::new(Weak::new()),
+                retains_grad: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// A new handle (no grad metadata) on `source`'s storage, seen with `shape`.
+    /// PRECONDITION: `shape` has as many elements as `source`.
+    pub(crate) fn from_storage_shared(source: &Tensor, shape: Vec<usize>) -> Tensor {
+        Tensor::from_storage(
+            source.inner.storage.clone(),
+            shape,
+            source.inner.dtype,
+            None,
+        )
+    }
+
+    /// The same data as an output of `edge`'s node.
+    pub(crate) fn with_grad_fn(self, edge: Edge) -> Tensor {
+        Tensor::from_storage(
+            self.inner.storage.clone(),
+            self.inner.shape.clone(),
+            self.inner.dtype,
+            Some(edge),
+        )
+    }
+
+    /// Reads the buffer (shared lock).
+    pub(crate) fn buffer(&self) -> parking_lot::RwLockReadGuard<'_, Buffer> {
+        self.inner.storage.read()
+    }
+
+    /// The shape, e.g. `[2, 3]`; empty for a 0-d tensor.
+    pub fn shape(&self) -> &[usize] {
+        &self.inner.shape
+    }
+
+    /// Same as [`Tensor::shape`], under PyTorch's other name.
+    pub fn size(&self) -> &[usize] {
+        &self.inner.shape
+    }
+
+    /// The number of dimensions (0 for a scalar).
+    pub fn dim(&self) -> usize {
+        self.inner.shape.len()
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        self.inner.dtype
+    }
+
+    /// The number of elements.
+    pub fn numel(&self) -> usize {
+        numel(&self.inner.shape)
+    }
+
+    /// The value of a one-element tensor, as `f64`.
+    ///
+    /// # Panics
+    /// When the tensor has more than one element, with PyTorch's message.
+    pub fn item(&self) -> f64 {
+        let n = self.numel();
+        if n != 1 {
+            panic!(
+                "item: a Tensor with {n} elements (shape {:?}) cannot be converted to Scalar",
+                self.shape()
+            );
+        }
+        self.buffer().to_f64_vec()[0]
+    }
+
+    /// All elements in row-major order, widened to `f64` (bools give 0 and 1).
+    pub fn to_vec(&self) -> Vec<f64> {
+        self.buffer().to_f64_vec()
+    }
+
+    /// All elements as `Vec<E>` when `E` is the tensor's dtype, else `None`.
+    pub fn to_vec_of<E: Element>(&self) -> Option<Vec<E>> {
+        let buffer = self.buffer();
+        let any: &dyn std::any::Any = match &*buffer {
+            Buffer::F32(v) => v,
+            Buffer::F64(v) => v,
+            Buffer::Bool(_) => return None,
+        };
+        any.downcast_ref::<Vec<E>>().cloned()
+    }
+
+    /// Whether gradients flow to this tensor: a leaf flagged with `requires_grad_(true)`, or
+    /// the output of a recorded op.
+    pub fn requires_grad(&self) -> bool {
+        self.inner.grad_fn.is_some() || self.inner.requires_grad.load(Ordering::Relaxed)
+    }
+
+    /// True for tensors the user created (and every tensor that does not require grad).
+    pub fn is_leaf(&self) -> bool {
+        self.inner.grad_fn.is_none()
+    }
+
+    /// Whether two handles are the same tensor.
+    pub fn ptr_eq(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The version counter of the storage: bumped by every in-place op.
+    pub fn version(&self) -> u64 {
+        self.inner.storage.version()
+    }
+
+    /// A new leaf sharing this tensor's storage, outside any graph (PyTorch's `detach()`).
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let x = Tensor::ones(&[3]).requires_grad_(true);
+    /// let y = x.detach();
+    /// assert!(!y.requires_grad());
+    /// assert!(x.eq(&y).all().item() == 1.0);
+    /// ```
+    pub fn detach(&self) -> Tensor {
+        Tensor::from_storage(
+            self.inner.storage.clone(),
+            self.inner.shape.clone(),
+            self.inner.dtype,
+            None,
+        )
+    }
+
+    /// The tutorial's `.data`: a detached tensor sharing storage (same as [`Tensor::detach`]).
+    pub fn data(&self) -> Tensor {
+        self.detach()
+    }
+}
+
+// Compile-time check of the contract: Tensor is Send + Sync.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Tensor>();
+};
