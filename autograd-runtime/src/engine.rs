@@ -6,6 +6,7 @@
 use crate::error::AutogradError;
 use crate::grad_mode::GradModeGuard;
 use crate::graph::{BackwardCtx, Edge, Node, NodeKind};
+use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
@@ -67,7 +68,15 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
 
     while let Some(node) = ready.pop() {
         let node_id = id(&node);
-        let grads = pending.remove(&node_id).unwrap_or_default();
+        let mut grads = pending.remove(&node_id).unwrap_or_default();
+        match &node.kind {
+            NodeKind::AccumulateGrad(leaf) => {
+                if let Some(g) = grads.first_mut().and_then(Option::take) {
+                    grads[0] = Some(run_leaf_hooks(leaf, g));
+                }
+            }
+            NodeKind::Function(_) => retained_updates.extend(run_output_hooks(&node, &mut grads)),
+        }
         if let Some(capture) = &request.capture {
             for (i, edge) in capture.iter().enumerate() {
                 if let Some(edge) = edge {
@@ -79,11 +88,6 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         }
         if request.capture.is_some() && !needed.contains(&node_id) {
             continue;
-        }
-        for (slot, weak) in node.retained.lock().iter() {
-            if let Some(g) = grads.get(*slot).cloned().flatten() {
-                retained_updates.push((weak.clone(), g));
-            }
         }
         match &node.kind {
             NodeKind::AccumulateGrad(leaf) => {

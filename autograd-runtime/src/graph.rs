@@ -7,13 +7,14 @@
 
 use crate::error::AutogradError;
 use crate::grad_mode::is_grad_enabled;
-use crate::tensor::{Tensor, TensorImpl};
+use crate::hooks::OutputHook;
+use crate::tensor::Tensor;
 use crate::DType;
 use parking_lot::Mutex;
 use std::borrow::Cow;
 use std::panic::Location;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
 
@@ -69,8 +70,8 @@ pub(crate) struct Node {
     pub(crate) next: Vec<Option<Edge>>,
     pub(crate) outputs: Vec<OutputMeta>,
     pub(crate) kind: NodeKind,
-    /// Non-leaf outputs that called `retain_grad()`, by output slot.
-    pub(crate) retained: Mutex<Vec<(usize, Weak<TensorImpl>)>>,
+    /// Hooks and `retain_grad` entries on this node's outputs.
+    pub(crate) hooks: Mutex<Vec<OutputHook>>,
     /// Where the forward op was called (for anomaly reports).
     pub(crate) location: &'static Location<'static>,
 }
@@ -89,7 +90,7 @@ impl Node {
             next,
             outputs,
             kind,
-            retained: Mutex::new(Vec::new()),
+            hooks: Mutex::new(Vec::new()),
             location,
         }
     }

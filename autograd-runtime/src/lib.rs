@@ -11,6 +11,7 @@ mod error;
 mod grad_mode;
 mod gradcheck;
 mod graph;
+mod hooks;
 mod ops;
 mod print_format;
 mod random;
@@ -30,6 +31,7 @@ pub use grad_mode::{
 };
 pub use gradcheck::{gradcheck, GradcheckError, GRADCHECK_ATOL, GRADCHECK_EPS, GRADCHECK_RTOL};
 pub use graph::{live_node_count, BackwardCtx, GradFn, SavedTensor};
+pub use hooks::{HookFn, HookHandle};
 pub use ops::CompareOperand;
 pub use random::manual_seed;
 pub use shape::Dim;

@@ -4,6 +4,7 @@ use super::Tensor;
 use crate::autograd_fns::backward;
 use crate::error::AutogradError;
 use crate::graph::GradFn;
+use crate::hooks::OutputHook;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -89,10 +90,11 @@ impl Tensor {
         if self.inner.retains_grad.swap(true, Ordering::Relaxed) {
             return;
         }
-        edge.node
-            .retained
-            .lock()
-            .push((edge.slot, Arc::downgrade(&self.inner)));
+        let retain = OutputHook::Retain {
+            slot: edge.slot,
+            tensor: Arc::downgrade(&self.inner),
+        };
+        edge.node.hooks.lock().push(retain);
     }
 
     /// Whether this non-leaf keeps its gradient (see [`Tensor::retain_grad`]).

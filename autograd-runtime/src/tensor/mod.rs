@@ -44,6 +44,8 @@ pub(crate) struct TensorImpl {
     pub(crate) grad: Mutex<Option<Tensor>>,
     pub(crate) accumulator: Mutex<Weak<Node>>,
     pub(crate) retains_grad: AtomicBool,
+    /// Gradient hooks of a leaf (a non-leaf's live on its node).
+    pub(crate) hooks: Mutex<Vec<(u64, Arc<crate::hooks::HookFn>)>>,
 }
 
 impl Tensor {
@@ -70,6 +72,7 @@ impl Tensor {
                 grad: Mutex::new(None),
                 accumulator: Mutex::new(Weak::new()),
                 retains_grad: AtomicBool::new(false),
+                hooks: Mutex::new(Vec::new()),
             }),
         }
     }
