@@ -24,6 +24,29 @@ pub(crate) struct Request {
 
 type NodeId = *const Node;
 
+/// Hashes node addresses with one multiply: they are unique and well spread, so SipHash's
+/// protection buys nothing on this hot path.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
+type NodeMap<V> = HashMap<NodeId, V, BuildAddressHasher>;
+type NodeSet = HashSet<NodeId, BuildAddressHasher>;
+
 fn id(node: &Arc<Node>) -> NodeId {
     Arc::as_ptr(node)
 }
@@ -37,14 +60,14 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     let _mode = GradModeGuard::new(request.create_graph);
     let order = post_order(request.roots.iter().map(|(e, _)| e.node.clone()));
     let needed = needed_nodes(&order, request.capture.as_deref());
-    let mut dependencies: HashMap<NodeId, usize> = HashMap::with_capacity(order.len());
+    let mut dependencies: NodeMap<usize> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
     for node in &order {
         for edge in node.next.iter().flatten() {
             *dependencies.entry(id(&edge.node)).or_insert(0) += 1;
         }
     }
 
-    let mut pending: HashMap<NodeId, Vec<Option<Tensor>>> = HashMap::new();
+    let mut pending: NodeMap<Vec<Option<Tensor>>> = NodeMap::default();
     for (edge, grad) in &request.roots {
         add_gradient(&mut pending, edge, grad.clone())?;
     }
@@ -185,7 +208,7 @@ fn run_node(
 /// Adds `grad` into the pending gradient of `edge`'s node and slot, converting it to the dtype
 /// that slot holds.
 fn add_gradient(
-    pending: &mut HashMap<NodeId, Vec<Option<Tensor>>>,
+    pending: &mut NodeMap<Vec<Option<Tensor>>>,
     edge: &Edge,
     grad: Tensor,
 ) -> Result<(), AutogradError> {
@@ -240,7 +263,7 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
 /// Every node reachable from `roots`, children before parents (iterative: deep graphs are fine).
 fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Vec<Arc<Node>> {
     let mut order = Vec::new();
-    let mut seen: HashSet<NodeId> = HashSet::new();
+    let mut seen = NodeSet::default();
     let mut stack: Vec<(Arc<Node>, usize)> = Vec::new();
     for root in roots {
         if seen.insert(id(&root)) {
@@ -265,12 +288,12 @@ fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Vec<Arc<Node>> {
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
 /// edge. Empty in backward mode, meaning "all".
-fn needed_nodes(order: &[Arc<Node>], capture: Option<&[Option<Edge>]>) -> HashSet<NodeId> {
-    let mut needed = HashSet::new();
+fn needed_nodes(order: &[Arc<Node>], capture: Option<&[Option<Edge>]>) -> NodeSet {
+    let mut needed = NodeSet::default();
     let Some(capture) = capture else {
         return needed;
     };
-    let mut reaches: HashSet<NodeId> = capture.iter().flatten().map(|e| id(&e.node)).collect();
+    let mut reaches: NodeSet = capture.iter().flatten().map(|e| id(&e.node)).collect();
     for node in order {
         if node
             .next

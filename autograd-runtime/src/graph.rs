@@ -9,7 +9,9 @@ use crate::error::AutogradError;
 use crate::grad_mode::is_grad_enabled;
 use crate::hooks::OutputHook;
 use crate::tensor::Tensor;
+use crate::shape::ShapeVec;
 use crate::DType;
+use smallvec::SmallVec;
 use parking_lot::Mutex;
 use std::borrow::Cow;
 use std::panic::Location;
@@ -61,14 +63,14 @@ pub(crate) enum NodeKind {
 /// Shape and dtype of one output of a node (to materialise zero gradients).
 #[derive(Clone, Debug)]
 pub(crate) struct OutputMeta {
-    pub(crate) shape: Vec<usize>,
+    pub(crate) shape: ShapeVec,
     pub(crate) dtype: DType,
 }
 
 pub(crate) struct Node {
     pub(crate) name: Cow<'static, str>,
-    pub(crate) next: Vec<Option<Edge>>,
-    pub(crate) outputs: Vec<OutputMeta>,
+    pub(crate) next: SmallVec<[Option<Edge>; 2]>,
+    pub(crate) outputs: SmallVec<[OutputMeta; 1]>,
     pub(crate) kind: NodeKind,
     /// Hooks and `retain_grad` entries on this node's outputs.
     pub(crate) hooks: Mutex<Vec<OutputHook>>,
@@ -79,8 +81,8 @@ pub(crate) struct Node {
 impl Node {
     pub(crate) fn new(
         name: Cow<'static, str>,
-        next: Vec<Option<Edge>>,
-        outputs: Vec<OutputMeta>,
+        next: SmallVec<[Option<Edge>; 2]>,
+        outputs: SmallVec<[OutputMeta; 1]>,
         kind: NodeKind,
         location: &'static Location<'static>,
     ) -> Node {
@@ -124,9 +126,9 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
     }
     let node = Arc::new(Node::new(
         Cow::Borrowed("AccumulateGrad"),
-        Vec::new(),
-        vec![OutputMeta {
-            shape: t.shape().to_vec(),
+        SmallVec::new(),
+        smallvec::smallvec![OutputMeta {
+            shape: t.shape().into(),
             dtype: t.dtype(),
         }],
         NodeKind::AccumulateGrad(t.clone()),
@@ -155,7 +157,7 @@ pub(crate) fn record(
     let metas = outputs
         .iter()
         .map(|t| OutputMeta {
-            shape: t.shape().to_vec(),
+            shape: t.shape().into(),
             dtype: t.dtype(),
         })
         .collect();

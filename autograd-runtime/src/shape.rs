@@ -18,6 +18,9 @@ macro_rules! impl_dim {
 }
 impl_dim!(usize, isize, i32, i64, u32);
 
+/// A shape stored inline for up to 4 dims (no heap allocation for the common case).
+pub(crate) type ShapeVec = smallvec::SmallVec<[usize; 4]>;
+
 /// Number of elements of a shape (1 for a 0-d shape).
 pub(crate) fn numel(shape: &[usize]) -> usize {
     shape.iter().product()

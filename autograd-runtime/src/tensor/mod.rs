@@ -10,7 +10,7 @@ pub use literal::NestedArray;
 
 use crate::dtype::{DType, Element};
 use crate::graph::{Edge, Node};
-use crate::shape::numel;
+use crate::shape::{numel, ShapeVec};
 use crate::storage::{Buffer, Storage};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +35,7 @@ pub struct Tensor {
 
 pub(crate) struct TensorImpl {
     pub(crate) storage: Arc<Storage>,
-    pub(crate) shape: Vec<usize>,
+    pub(crate) shape: ShapeVec,
     pub(crate) dtype: DType,
     /// Set at creation for op outputs; `None` for leaves.
     pub(crate) grad_fn: Option<Edge>,
@@ -50,7 +50,8 @@ pub(crate) struct TensorImpl {
 
 impl Tensor {
     /// A new leaf tensor owning `buffer`.
-    pub(crate) fn from_buffer(buffer: Buffer, shape: Vec<usize>) -> Tensor {
+    pub(crate) fn from_buffer(buffer: Buffer, shape: impl Into<ShapeVec>) -> Tensor {
+        let shape = shape.into();
         debug_assert_eq!(buffer.len(), numel(&shape));
         let dtype = buffer.dtype();
         Tensor::from_storage(Arc::new(Storage::new(buffer)), shape, dtype, None)
@@ -58,7 +59,7 @@ impl Tensor {
 
     fn from_storage(
         storage: Arc<Storage>,
-        shape: Vec<usize>,
+        shape: ShapeVec,
         dtype: DType,
         grad_fn: Option<Edge>,
     ) -> Tensor {
@@ -79,17 +80,23 @@ impl Tensor {
 
     /// A new handle (no grad metadata) on `source`'s storage, seen with `shape`.
     /// PRECONDITION: `shape` has as many elements as `source`.
-    pub(crate) fn from_storage_shared(source: &Tensor, shape: Vec<usize>) -> Tensor {
+    pub(crate) fn from_storage_shared(source: &Tensor, shape: impl Into<ShapeVec>) -> Tensor {
         Tensor::from_storage(
             source.inner.storage.clone(),
-            shape,
+            shape.into(),
             source.inner.dtype,
             None,
         )
     }
 
     /// The same data as an output of `edge`'s node.
-    pub(crate) fn with_grad_fn(self, edge: Edge) -> Tensor {
+    /// PRECONDITION: `self` is an op's freshly computed output. When this handle is its only
+    /// owner the node is attached in place, otherwise on a new handle sharing the storage.
+    pub(crate) fn with_grad_fn(mut self, edge: Edge) -> Tensor {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.grad_fn = Some(edge);
+            return self;
+        }
         Tensor::from_storage(
             self.inner.storage.clone(),
             self.inner.shape.clone(),
