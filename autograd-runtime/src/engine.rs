@@ -69,7 +69,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
 
     let mut pending: NodeMap<Vec<Option<Tensor>>> = NodeMap::default();
     for (edge, grad) in &request.roots {
-        add_gradient(&mut pending, edge, grad.clone())?;
+        add_gradient(&mut pending, edge, grad.clone(), request.create_graph)?;
     }
     let mut ready: Vec<Arc<Node>> = Vec::new();
     for (edge, _) in &request.roots {
@@ -126,7 +126,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
                     let (Some(edge), Some(grad)) = (edge, grad) else {
                         continue;
                     };
-                    add_gradient(&mut pending, edge, grad)?;
+                    add_gradient(&mut pending, edge, grad, request.create_graph)?;
                 }
                 for edge in node.next.iter().flatten() {
                     let count = dependencies
@@ -175,7 +175,7 @@ fn run_node(
         node,
         create_graph: request.create_graph,
     };
-    let input_grads = if request.retain_graph {
+    let input_grads = if request.retain_graph || !node.saves_tensors {
         let guard = slot.lock();
         let rule = guard.as_ref().ok_or_else(|| AutogradError::GraphFreed {
             node: node.name.to_string(),
@@ -211,9 +211,10 @@ fn add_gradient(
     pending: &mut NodeMap<Vec<Option<Tensor>>>,
     edge: &Edge,
     grad: Tensor,
+    create_graph: bool,
 ) -> Result<(), AutogradError> {
     let meta = &edge.node.outputs[edge.slot];
-    if grad.shape() != meta.shape.as_slice() {
+    if !same_shape(grad.shape(), &meta.shape) {
         return Err(AutogradError::InvalidGradient {
             node: edge.node.name.to_string(),
             index: edge.slot,
@@ -235,6 +236,11 @@ fn add_gradient(
     let entry = &mut slots[edge.slot];
     *entry = Some(match entry.take() {
         None => grad,
+        // Nobody else can see a uniquely owned, graph-free sum: add into it in place.
+        Some(sum) if !create_graph && sum.is_exclusive() => {
+            sum.add_assign_raw(&grad);
+            sum
+        }
         Some(sum) => &sum + &grad,
     });
     Ok(())
@@ -306,4 +312,9 @@ fn needed_nodes(order: &[Arc<Node>], capture: Option<&[Option<Edge>]>) -> NodeSe
         }
     }
     needed
+}
+
+/// Shape equality without a call into `memcmp` (shapes are a handful of dims).
+fn same_shape(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }

@@ -8,6 +8,7 @@
 use crate::error::AutogradError;
 use crate::grad_mode::is_grad_enabled;
 use crate::hooks::OutputHook;
+use crate::teardown::{release, NodeParts};
 use crate::tensor::Tensor;
 use crate::shape::ShapeVec;
 use crate::DType;
@@ -76,6 +77,15 @@ pub(crate) struct Node {
     pub(crate) hooks: Mutex<Vec<OutputHook>>,
     /// Where the forward op was called (for anomaly reports).
     pub(crate) location: &'static Location<'static>,
+    /// Whether the rule holds saved tensors: only such rules are freed by a backward without
+    /// `retain_graph` (a rule without them can run again, as in PyTorch).
+    pub(crate) saves_tensors: bool,
+}
+
+thread_local! {
+    /// `SavedTensor`s created since the last node was recorded on this thread: ops save
+    /// right before recording, so a non-zero count marks the next node as saving.
+    static SAVED_SINCE_RECORD: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 impl Node {
@@ -94,6 +104,7 @@ impl Node {
             kind,
             hooks: Mutex::new(Vec::new()),
             location,
+            saves_tensors: false,
         }
     }
 }
@@ -101,6 +112,11 @@ impl Node {
 impl Drop for Node {
     fn drop(&mut self) {
         LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
+        let rule = match &mut self.kind {
+            NodeKind::Function(rule) => rule.get_mut().take(),
+            NodeKind::AccumulateGrad(_) => None,
+        };
+        release(NodeParts(std::mem::take(&mut self.next), rule));
     }
 }
 
@@ -153,31 +169,47 @@ pub(crate) fn record(
     outputs: Vec<Tensor>,
     backward: BackwardFn,
 ) -> Vec<Tensor> {
+    let node = new_function_node(name.into(), inputs, &outputs, backward);
+    outputs
+        .into_iter()
+        .enumerate()
+        .map(|(slot, t)| t.with_grad_fn(Edge { node: node.clone(), slot }))
+        .collect()
+}
+
+/// [`record`] for exactly one output, without the vectors.
+#[track_caller]
+pub(crate) fn record_one(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: BackwardFn,
+) -> Tensor {
+    let node = new_function_node(name.into(), inputs, std::slice::from_ref(&output), backward);
+    output.with_grad_fn(Edge { node, slot: 0 })
+}
+
+#[track_caller]
+fn new_function_node(
+    name: Cow<'static, str>,
+    inputs: &[&Tensor],
+    outputs: &[Tensor],
+    backward: BackwardFn,
+) -> Arc<Node> {
     let next = inputs.iter().map(|t| gradient_edge(t)).collect();
     let metas = outputs
         .iter()
-        .map(|t| OutputMeta {
-            shape: t.shape().into(),
-            dtype: t.dtype(),
-        })
+        .map(|t| OutputMeta { shape: t.shape().into(), dtype: t.dtype() })
         .collect();
-    let node = Arc::new(Node::new(
-        name.into(),
+    let mut node = Node::new(
+        name,
         next,
         metas,
         NodeKind::Function(Mutex::new(Some(backward))),
         Location::caller(),
-    ));
-    outputs
-        .into_iter()
-        .enumerate()
-        .map(|(slot, t)| {
-            t.with_grad_fn(Edge {
-                node: node.clone(),
-                slot,
-            })
-        })
-        .collect()
+    );
+    node.saves_tensors = SAVED_SINCE_RECORD.with(|c| c.replace(0)) > 0;
+    Arc::new(node)
 }
 
 /// [`record`] for the common single-output op; does nothing unless [`needs_grad`] holds.
@@ -199,9 +231,7 @@ where
     }
     let rule = backward();
     let boxed: BackwardFn = Box::new(move |ctx, grads| rule(ctx, &grads[0]));
-    record(name, inputs, vec![output], boxed)
-        .pop()
-        .expect("one output")
+    record_one(name, inputs, output, boxed)
 }
 
 /// A tensor saved for backward, with the version it had when saved.
@@ -214,6 +244,7 @@ pub struct SavedTensor {
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
+        SAVED_SINCE_RECORD.with(|c| c.set(c.get().saturating_add(1)));
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),

@@ -17,8 +17,11 @@ mod print_format;
 mod random;
 mod shape;
 mod storage;
+mod teardown;
 mod tensor;
 
+pub mod function;
+pub mod functional;
 #[doc(hidden)]
 pub mod macro_support;
 
@@ -26,6 +29,7 @@ pub use anomaly::{detect_anomaly, is_anomaly_enabled};
 pub use autograd_fns::{backward, grad, Backward, Grad};
 pub use dtype::{DType, Element, Float};
 pub use error::AutogradError;
+pub use function::{Function, FunctionCtx};
 pub use grad_mode::{
     enable_grad, is_grad_enabled, no_grad, set_grad_enabled, GradModeGuard, NoGradGuard,
 };

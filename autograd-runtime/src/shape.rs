@@ -37,6 +37,7 @@ pub(crate) fn strides(shape: &[usize]) -> Vec<usize> {
 
 /// Wraps `dim` into `0..rank`, panicking with PyTorch's message when it is out of range.
 /// For a 0-d tensor, dims `0` and `-1` are accepted (PyTorch treats it as rank 1 here).
+#[track_caller]
 pub(crate) fn wrap_dim(op: &str, dim: impl Dim, rank: usize) -> usize {
     let d = dim.to_isize();
     let r = rank.max(1) as isize;

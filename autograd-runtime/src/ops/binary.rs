@@ -1,7 +1,7 @@
 //! Elementwise arithmetic between two tensors, with PyTorch broadcasting and type promotion.
 
 use super::kernels::zip_float;
-use crate::graph::{needs_grad, record, BackwardFn, SavedTensor};
+use crate::graph::{needs_grad, record_one, BackwardFn, SavedTensor};
 use crate::shape::broadcast_shapes;
 use crate::Tensor;
 
@@ -60,9 +60,7 @@ fn record_binary(
             gb.map(|g| g.sum_to_size(&shape_b)),
         ])
     });
-    record(name, &[a, b], vec![out], backward)
-        .pop()
-        .expect("one output")
+    record_one(name, &[a, b], out, backward)
 }
 
 impl Tensor {
@@ -127,7 +125,8 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn sum_to_size(&self, shape: &[usize]) -> Tensor {
-        if self.shape() == shape {
+        let same = self.dim() == shape.len() && self.shape().iter().zip(shape).all(|(a, b)| a == b);
+        if same {
             return self.clone();
         }
         if broadcast_shapes(shape, self.shape()).as_deref() != Some(self.shape()) {

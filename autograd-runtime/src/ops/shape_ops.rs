@@ -145,12 +145,13 @@ impl Tensor {
                 self.shape()
             );
         }
-        if self.shape() == shape {
-            return self.clone();
-        }
-        let src_strides = broadcast_strides(self.shape(), shape);
-        let buffer = gather_buffer(&self.buffer(), broadcast_index_iter(shape, &src_strides));
-        let out = Tensor::from_buffer(buffer, shape.to_vec());
+        let out = if self.shape() == shape {
+            Tensor::from_storage_shared(self, shape)
+        } else {
+            let src_strides = broadcast_strides(self.shape(), shape);
+            let buffer = gather_buffer(&self.buffer(), broadcast_index_iter(shape, &src_strides));
+            Tensor::from_buffer(buffer, shape)
+        };
         let input_shape = self.shape().to_vec();
         record_unary_output("ExpandBackward0", &[self], out, || {
             move |_, g| Ok(vec![Some(g.sum_to_size(&input_shape))])

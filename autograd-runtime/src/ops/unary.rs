@@ -135,9 +135,17 @@ impl Tensor {
             like(x, 0.0)
         });
         record_unary_output("ReluBackward0", &[self], out.clone(), || {
+            let input = SavedTensor::new(self);
             let output = SavedTensor::output(&out);
             move |ctx, g| {
-                let mask = output.get(ctx)?.gt(0.0).to_dtype(g.dtype());
+                // Under create_graph the mask is built from recorded ops (sign, relu) on the
+                // input, so a second derivative is zero rather than "not in the graph", as
+                // PyTorch's threshold_backward gives.
+                let mask = if ctx.create_graph() {
+                    input.get(ctx)?.sign().relu()
+                } else {
+                    output.get(ctx)?.gt(0.0).to_dtype(g.dtype())
+                };
                 Ok(vec![Some(g.mul(&mask))])
             }
         })

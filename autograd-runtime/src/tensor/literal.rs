@@ -55,12 +55,16 @@ impl Tensor {
 /// assert_eq!(t.shape(), &[2, 2]);
 /// assert_eq!(tensor![1., 2., 3.].to_vec(), vec![1., 2., 3.]);
 /// assert_eq!(tensor!(5.).shape(), &[] as &[usize]);
+/// assert_eq!(tensor!(-5.).shape(), &[] as &[usize]);
 /// ```
 /// Rows of different lengths do not compile (they are not one array type).
 #[macro_export]
 macro_rules! tensor {
     ($scalar:literal) => {
         $crate::Tensor::from_nested($scalar)
+    };
+    (- $scalar:literal) => {
+        $crate::Tensor::from_nested(-$scalar)
     };
     ($($elems:tt)*) => {
         $crate::Tensor::from_nested([$($elems)*])

@@ -105,6 +105,15 @@ impl Tensor {
         )
     }
 
+    /// Whether this handle is the only way to reach its elements: no other handle, view, weak
+    /// reference or graph node shares them, so writing them in place is unobservable.
+    pub(crate) fn is_exclusive(&self) -> bool {
+        self.inner.grad_fn.is_none()
+            && Arc::strong_count(&self.inner) == 1
+            && Arc::weak_count(&self.inner) == 0
+            && Arc::strong_count(&self.inner.storage) == 1
+    }
+
     /// Reads the buffer (shared lock).
     pub(crate) fn buffer(&self) -> parking_lot::RwLockReadGuard<'_, Buffer> {
         self.inner.storage.read()
