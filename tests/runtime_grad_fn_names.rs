@@ -93,7 +93,7 @@ fn matmul_node_names() {
 }
 
 #[test]
-#[ignore = "bug in autograd-runtime/src/ops/matmul.rs: 2-d x 1-d returns the output of squeeze(1) (SqueezeBackward1) instead of an MvBackward0 node"]
+
 fn matmul_matrix_vector_is_mv_backward() {
     // PyTorch: (torch.ones(2, 2, requires_grad=True) @ torch.ones(2)).grad_fn -> MvBackward0
     let m = leaf(&[1., 2., 3., 4.], &[2, 2]);

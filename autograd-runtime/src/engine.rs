@@ -60,7 +60,8 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     let _mode = GradModeGuard::new(request.create_graph);
     let order = post_order(request.roots.iter().map(|(e, _)| e.node.clone()));
     let needed = needed_nodes(&order, request.capture.as_deref());
-    let mut dependencies: NodeMap<usize> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut dependencies: NodeMap<usize> =
+        NodeMap::with_capacity_and_hasher(order.len(), Default::default());
     for node in &order {
         for edge in node.next.iter().flatten() {
             *dependencies.entry(id(&edge.node)).or_insert(0) += 1;

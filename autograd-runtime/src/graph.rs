@@ -8,12 +8,12 @@
 use crate::error::AutogradError;
 use crate::grad_mode::is_grad_enabled;
 use crate::hooks::OutputHook;
+use crate::shape::ShapeVec;
 use crate::teardown::{release, NodeParts};
 use crate::tensor::Tensor;
-use crate::shape::ShapeVec;
 use crate::DType;
-use smallvec::SmallVec;
 use parking_lot::Mutex;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::panic::Location;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -173,7 +173,12 @@ pub(crate) fn record(
     outputs
         .into_iter()
         .enumerate()
-        .map(|(slot, t)| t.with_grad_fn(Edge { node: node.clone(), slot }))
+        .map(|(slot, t)| {
+            t.with_grad_fn(Edge {
+                node: node.clone(),
+                slot,
+            })
+        })
         .collect()
 }
 
@@ -199,7 +204,10 @@ fn new_function_node(
     let next = inputs.iter().map(|t| gradient_edge(t)).collect();
     let metas = outputs
         .iter()
-        .map(|t| OutputMeta { shape: t.shape().into(), dtype: t.dtype() })
+        .map(|t| OutputMeta {
+            shape: t.shape().into(),
+            dtype: t.dtype(),
+        })
         .collect();
     let mut node = Node::new(
         name,

@@ -63,6 +63,26 @@ fn record_binary(
     record_one(name, &[a, b], out, backward)
 }
 
+/// Records `a + b` (`sign_b` 1) or `a - b` (`sign_b` -1): the rule needs no operand values, so
+/// nothing is saved and in-place changes to the operands afterwards are harmless (as PyTorch).
+#[track_caller]
+fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b: f64) -> Tensor {
+    if !needs_grad(&[a, b]) {
+        return out;
+    }
+    let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+    let backward: BackwardFn = Box::new(move |ctx, grads| {
+        let g = &grads[0];
+        let ga = ctx.needs_input_grad(0).then(|| g.sum_to_size(&shape_a));
+        let gb = ctx.needs_input_grad(1).then(|| {
+            let g = if sign_b < 0.0 { g.neg() } else { g.clone() };
+            g.sum_to_size(&shape_b)
+        });
+        Ok(vec![ga, gb])
+    });
+    record_one(name, &[a, b], out, backward)
+}
+
 impl Tensor {
     /// `self + other` with broadcasting. d/da = 1, d/db = 1.
     #[track_caller]
@@ -70,9 +90,7 @@ impl Tensor {
         let (a, b) = promote("add", self, other);
         let shape = broadcast_or_panic("add", &a, &b);
         let out = zip_float!("add", &a, &b, shape, |x, y| x + y);
-        record_binary("AddBackward0", &a, &b, out, |g, _, _, n| {
-            [n[0].then(|| g.clone()), n[1].then(|| g.clone())]
-        })
+        record_linear("AddBackward0", &a, &b, out, 1.0)
     }
 
     /// `self - other` with broadcasting. d/da = 1, d/db = -1.
@@ -81,9 +99,7 @@ impl Tensor {
         let (a, b) = promote("sub", self, other);
         let shape = broadcast_or_panic("sub", &a, &b);
         let out = zip_float!("sub", &a, &b, shape, |x, y| x - y);
-        record_binary("SubBackward0", &a, &b, out, |g, _, _, n| {
-            [n[0].then(|| g.clone()), n[1].then(|| g.neg())]
-        })
+        record_linear("SubBackward0", &a, &b, out, -1.0)
     }
 
     /// `self * other` with broadcasting. d/da = b, d/db = a.

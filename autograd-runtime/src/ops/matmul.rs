@@ -1,76 +1,267 @@
-//! Matrix products through nalgebra's GEMM, on row-major buffers viewed without copies.
+//! Matrix products through nalgebra's GEMM, on row-major buffers viewed without copies:
+//! `dot`, `mm`, batched `bmm`, and `matmul` with `torch.matmul`'s rules for any number of dims.
 
-use crate::graph::{needs_grad, record, BackwardFn, SavedTensor};
+use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
+use crate::shape::{broadcast_shapes, numel};
 use crate::storage::Buffer;
 use crate::Tensor;
-use nalgebra::DMatrixView;
+use nalgebra::{DMatrixView, DMatrixViewMut, RealField};
 
-/// Row-major `[m, k] x [k, n]`. A row-major `[r, c]` buffer is a column-major `[c, r]` matrix
-/// (its transpose), so `C^T = B^T A^T` is computed on views, and `C^T` column-major is `C`
-/// row-major.
-fn gemm_buffers(a: &Buffer, b: &Buffer, m: usize, k: usize, n: usize) -> Buffer {
+/// `out = a b` for row-major `a: [m, k]`, `b: [k, n]`, `out: [m, n]`. A row-major `[r, c]`
+/// buffer is a column-major `[c, r]` matrix (its transpose), so `C^T = B^T A^T` is computed on
+/// views, and `C^T` column-major is `C` row-major.
+fn gemm_into<T: RealField + Copy>(a: &[T], b: &[T], out: &mut [T], m: usize, k: usize, n: usize) {
+    let at = DMatrixView::from_slice(a, k, m);
+    let bt = DMatrixView::from_slice(b, n, k);
+    let mut ct = DMatrixViewMut::from_slice(out, n, m);
+    ct.gemm(T::one(), &bt, &at, T::zero());
+}
+
+/// `batch` independent products `[m, k] x [k, n]` of consecutive blocks, one GEMM each.
+fn batched_gemm<T: RealField + Copy>(
+    a: &[T],
+    b: &[T],
+    batch: usize,
+    m: usize,
+    k: usize,
+    n: usize,
+) -> Vec<T> {
+    let mut out = vec![T::zero(); batch * m * n];
+    for i in 0..batch {
+        gemm_into(
+            &a[i * m * k..(i + 1) * m * k],
+            &b[i * k * n..(i + 1) * k * n],
+            &mut out[i * m * n..(i + 1) * m * n],
+            m,
+            k,
+            n,
+        );
+    }
+    out
+}
+
+fn gemm_buffers(a: &Buffer, b: &Buffer, batch: usize, m: usize, k: usize, n: usize) -> Buffer {
     match (a, b) {
-        (Buffer::F32(a), Buffer::F32(b)) => {
-            let at = DMatrixView::from_slice(a, k, m);
-            let bt = DMatrixView::from_slice(b, n, k);
-            Buffer::F32((bt * at).data.into())
-        }
-        (Buffer::F64(a), Buffer::F64(b)) => {
-            let at = DMatrixView::from_slice(a, k, m);
-            let bt = DMatrixView::from_slice(b, n, k);
-            Buffer::F64((bt * at).data.into())
-        }
+        (Buffer::F32(a), Buffer::F32(b)) => Buffer::F32(batched_gemm(a, b, batch, m, k, n)),
+        (Buffer::F64(a), Buffer::F64(b)) => Buffer::F64(batched_gemm(a, b, batch, m, k, n)),
         _ => unreachable!("matmul checks dtypes first"),
     }
 }
 
+/// Panics unless both operands have the same floating dtype.
+#[track_caller]
+fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) {
+    if a.dtype() != b.dtype() || !a.dtype().is_floating_point() {
+        panic!(
+            "{op}: expected both operands to have the same floating dtype, but got {} {:?} and {} {:?}",
+            a.dtype(),
+            a.shape(),
+            b.dtype(),
+            b.shape()
+        );
+    }
+}
+
 impl Tensor {
-    /// Matrix product with PyTorch's `matmul` rules for 1-d and 2-d operands: vector·vector
-    /// (`DotBackward0`), matrix·vector (`MvBackward0`), vector·matrix and matrix·matrix
-    /// (`MmBackward0`).
+    /// Matrix product with `torch.matmul`'s rules: vector·vector (`DotBackward0`),
+    /// matrix·vector (`MvBackward0`), vector·matrix and matrix·matrix (`MmBackward0`), and for
+    /// 3 or more dims a batched product whose batch dims (all but the last two; a 1-d operand
+    /// has none) broadcast. A 1-d first operand gets a dim of 1 prepended, a 1-d second one a
+    /// dim of 1 appended, removed from the result. Batched results are `UnsafeViewBackward0`
+    /// nodes over an `mm` (an N-d tensor times a matrix or vector is folded into one GEMM, as
+    /// PyTorch does) or a `bmm` of the broadcast operands (PyTorch folds some of these with
+    /// transposes instead: same values, other inner nodes).
     ///
     /// # Panics
-    /// When the inner sizes differ, the dtypes differ, or an operand has more than 2 dims.
+    /// When an operand is 0-d, the inner sizes differ, the batch dims do not broadcast, or
+    /// the dtypes differ.
     ///
     /// ```
-    /// use autograd::tensor;
+    /// use autograd::{tensor, Tensor};
     /// let a = tensor![[1., 2.], [3., 4.]];
     /// let b = tensor![[5.], [6.]];
     /// assert_eq!(a.matmul(&b).to_vec(), vec![17., 39.]);
+    /// // a batch of 3 [2, 2] matrices times one [2, 1] matrix
+    /// let batch = Tensor::stack(&[&a, &a, &a], 0);
+    /// assert_eq!(batch.matmul(&b).shape(), &[3, 2, 1]);
     /// ```
     #[track_caller]
     pub fn matmul(&self, other: &Tensor) -> Tensor {
-        if self.dtype() != other.dtype() || !self.dtype().is_floating_point() {
+        check_dtypes("matmul", self, other);
+        let (d1, d2) = (self.dim(), other.dim());
+        if d1 == 0 || d2 == 0 {
             panic!(
-                "matmul: expected both operands to have the same floating dtype, but got {} {:?} and {} {:?}",
-                self.dtype(),
+                "matmul: both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D (shapes {:?} and {:?})",
                 self.shape(),
-                other.dtype(),
                 other.shape()
             );
         }
-        match (self.dim(), other.dim()) {
-            (1, 1) => self.dot(other),
-            (2, 1) => self.mm_named(&other.unsqueeze(1), "MvBackward0").squeeze(1),
-            (1, 2) => self.unsqueeze(0).mm(other).squeeze(0),
-            (2, 2) => self.mm(other),
-            _ => panic!(
-                "matmul: both arguments need at least 1 and at most 2 dimensions, but got shapes {:?} and {:?}",
+        match (d1, d2) {
+            (1, 1) => return self.dot(other),
+            (2, 1) => return self.mv(other),
+            (1, 2) => return self.unsqueeze(0).mm(other).squeeze(0),
+            (2, 2) => return self.mm(other),
+            _ => {}
+        }
+        let k1 = self.shape()[d1 - 1];
+        let k2 = other.shape()[d2.saturating_sub(2)];
+        if k1 != k2 {
+            panic!(
+                "matmul: shapes {:?} and {:?} cannot be multiplied: the last dim of the first ({k1}) must equal the {} of the second ({k2})",
                 self.shape(),
-                other.shape()
-            ),
+                other.shape(),
+                if d2 == 1 { "size" } else { "second-to-last dim" }
+            );
+        }
+        if d1 >= 3 && d2 <= 2 {
+            self.matmul_folded(other)
+        } else {
+            self.matmul_batched(other)
         }
     }
 
-    /// Product of two matrices, `[m, k] x [k, n] -> [m, n]`.
+    /// `[..., n, k] x [k, p]` (or `x [k]`) as one `[prod(...) * n, k]` GEMM.
+    #[track_caller]
+    fn matmul_folded(&self, other: &Tensor) -> Tensor {
+        let mut out_shape = self.shape()[..self.dim() - 1].to_vec();
+        let k = self.shape()[self.dim() - 1];
+        let folded = self.reshape(&[numel(&out_shape), k]);
+        let product = if other.dim() == 2 {
+            out_shape.push(other.shape()[1]);
+            folded.mm(other)
+        } else {
+            folded.mv(other)
+        };
+        product.unsafe_view(&out_shape)
+    }
+
+    /// Broadcasts the batch dims, runs one `bmm`, and views the result in the output shape.
+    #[track_caller]
+    fn matmul_batched(&self, other: &Tensor) -> Tensor {
+        let (s1, s2) = (self.shape(), other.shape());
+        let (d1, d2) = (s1.len(), s2.len());
+        let n = if d1 > 1 { s1[d1 - 2] } else { 1 };
+        let k = s1[d1 - 1];
+        let p = if d2 > 1 { s2[d2 - 1] } else { 1 };
+        let (batch1, batch2) = (&s1[..d1.saturating_sub(2)], &s2[..d2.saturating_sub(2)]);
+        let batch = broadcast_shapes(batch1, batch2).unwrap_or_else(|| {
+            panic!(
+                "matmul: the batch dims {batch1:?} and {batch2:?} of shapes {s1:?} and {s2:?} do not broadcast (each dim, aligned from the right, must be equal or 1)"
+            )
+        });
+        let count = numel(&batch);
+        let with = |tail: &[usize]| [batch.as_slice(), tail].concat();
+        let lhs = self.expand(&with(&[n, k])).reshape(&[count, n, k]);
+        let rhs = if d2 == 1 {
+            other.expand(&with(&[k])).reshape(&[count, k]).unsqueeze(2)
+        } else {
+            other.expand(&with(&[k, p])).reshape(&[count, k, p])
+        };
+        let mut out_shape = batch.clone();
+        if d1 > 1 {
+            out_shape.push(n);
+        }
+        if d2 > 1 {
+            out_shape.push(p);
+        }
+        let product = lhs.bmm(&rhs);
+        let product = if d2 == 1 { product.squeeze(2) } else { product };
+        product.unsafe_view(&out_shape)
+    }
+
+    /// The same elements seen with `shape` (PyTorch's internal `_unsafe_view`, which ends a
+    /// batched `matmul`): `UnsafeViewBackward0`.
+    #[track_caller]
+    fn unsafe_view(&self, shape: &[usize]) -> Tensor {
+        let out = Tensor::from_storage_shared(self, shape.to_vec());
+        let input_shape = self.shape().to_vec();
+        record_unary_output("UnsafeViewBackward0", &[self], out, || {
+            move |_, g| Ok(vec![Some(g.reshape(&input_shape))])
+        })
+    }
+
+    /// Batched matrix product `[b, m, k] x [b, k, n] -> [b, m, n]`, one GEMM per batch
+    /// (`BmmBackward0`). d/dA = G B^T, d/dB = A^T G, batch by batch.
+    ///
+    /// # Panics
+    /// When an operand is not 3-d, the batch or inner sizes differ, or the dtypes differ.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let a = Tensor::ones(&[2, 3, 4]);
+    /// let b = Tensor::ones(&[2, 4, 5]);
+    /// let c = a.bmm(&b);
+    /// assert_eq!(c.shape(), &[2, 3, 5]);
+    /// assert_eq!(c.to_vec()[0], 4.0);
+    /// ```
+    #[track_caller]
+    pub fn bmm(&self, other: &Tensor) -> Tensor {
+        check_dtypes("bmm", self, other);
+        let (&[batch, m, k], &[batch2, k2, n]) = (self.shape(), other.shape()) else {
+            panic!(
+                "bmm: expected 3-d operands (batch1 and batch2 must be 3D tensors), got shapes {:?} and {:?}",
+                self.shape(),
+                other.shape()
+            );
+        };
+        if batch != batch2 || k != k2 {
+            panic!(
+                "bmm: Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{batch2}, {k2}] (shapes {:?} and {:?}).",
+                self.shape(),
+                other.shape()
+            );
+        }
+        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), batch, m, k, n);
+        let out = Tensor::from_buffer(buffer, vec![batch, m, n]);
+        self.record_product(
+            "BmmBackward0",
+            other,
+            out,
+            |g, b| g.bmm(&b.transpose(1, 2)),
+            |a, g| a.transpose(1, 2).bmm(g),
+        )
+    }
+
+    /// Matrix-vector product, `[m, k] x [k] -> [m]` (`MvBackward0`).
+    /// d/dA = g v^T (an outer product), d/dv = A^T g.
+    ///
+    /// # Panics
+    /// When the operands are not a matrix and a vector of matching size, or the dtypes differ.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// assert_eq!(tensor![[1., 2.], [3., 4.]].mv(&tensor![1., 1.]).to_vec(), vec![3., 7.]);
+    /// ```
+    #[track_caller]
+    pub fn mv(&self, other: &Tensor) -> Tensor {
+        check_dtypes("mv", self, other);
+        let (&[m, k], &[k2]) = (self.shape(), other.shape()) else {
+            panic!(
+                "mv: expected a matrix and a vector, got shapes {:?} and {:?}",
+                self.shape(),
+                other.shape()
+            );
+        };
+        if k != k2 {
+            panic!(
+                "mv: size mismatch, got input ({m}), mat ({m}x{k}), vec ({k2}): the inner sizes {k} and {k2} must match"
+            );
+        }
+        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, m, k, 1);
+        let out = Tensor::from_buffer(buffer, vec![m]);
+        self.record_product(
+            "MvBackward0",
+            other,
+            out,
+            |g, v| g.unsqueeze(1).mm(&v.unsqueeze(0)),
+            |a, g| a.t().mv(g),
+        )
+    }
+
+    /// Product of two matrices, `[m, k] x [k, n] -> [m, n]` (`MmBackward0`).
     /// d/dA = G B^T, d/dB = A^T G.
     #[track_caller]
     pub fn mm(&self, other: &Tensor) -> Tensor {
-        self.mm_named(other, "MmBackward0")
-    }
-
-    #[track_caller]
-    fn mm_named(&self, other: &Tensor, name: &'static str) -> Tensor {
         let (&[m, k], &[k2, n]) = (self.shape(), other.shape()) else {
             panic!(
                 "mm: expected 2-d operands, got shapes {:?} and {:?}",
@@ -90,29 +281,15 @@ impl Tensor {
                 other.dtype()
             );
         }
-        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), m, k, n);
+        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, m, k, n);
         let out = Tensor::from_buffer(buffer, vec![m, n]);
-        if !needs_grad(&[self, other]) {
-            return out;
-        }
-        let (a, b) = (SavedTensor::new(self), SavedTensor::new(other));
-        let backward: BackwardFn = Box::new(move |ctx, grads| {
-            let g = &grads[0];
-            let ga = if ctx.needs_input_grad(0) {
-                Some(g.mm(&b.get(ctx)?.t()))
-            } else {
-                None
-            };
-            let gb = if ctx.needs_input_grad(1) {
-                Some(a.get(ctx)?.t().mm(g))
-            } else {
-                None
-            };
-            Ok(vec![ga, gb])
-        });
-        record(name, &[self, other], vec![out], backward)
-            .pop()
-            .expect("one output")
+        self.record_product(
+            "MmBackward0",
+            other,
+            out,
+            |g, b| g.mm(&b.t()),
+            |a, g| a.t().mm(g),
+        )
     }
 
     /// Inner product of two vectors of equal length, a 0-d tensor. d/da = g b, d/db = g a.
@@ -125,9 +302,24 @@ impl Tensor {
                 other.shape()
             );
         }
+        check_dtypes("dot", self, other);
         let n = self.numel();
-        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, n, 1);
+        let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, 1, n, 1);
         let out = Tensor::from_buffer(buffer, vec![]);
+        self.record_product("DotBackward0", other, out, |g, b| b.mul(g), |a, g| a.mul(g))
+    }
+
+    /// Records a bilinear product `out = self ⋅ other` whose input gradients are
+    /// `lhs_grad(g, other)` and `rhs_grad(self, g)`.
+    #[track_caller]
+    fn record_product(
+        &self,
+        name: &'static str,
+        other: &Tensor,
+        out: Tensor,
+        lhs_grad: fn(&Tensor, &Tensor) -> Tensor,
+        rhs_grad: fn(&Tensor, &Tensor) -> Tensor,
+    ) -> Tensor {
         if !needs_grad(&[self, other]) {
             return out;
         }
@@ -135,18 +327,18 @@ impl Tensor {
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let g = &grads[0];
             let ga = if ctx.needs_input_grad(0) {
-                Some(b.get(ctx)?.mul(g))
+                Some(lhs_grad(g, &b.get(ctx)?))
             } else {
                 None
             };
             let gb = if ctx.needs_input_grad(1) {
-                Some(a.get(ctx)?.mul(g))
+                Some(rhs_grad(&a.get(ctx)?, g))
             } else {
                 None
             };
             Ok(vec![ga, gb])
         });
-        record("DotBackward0", &[self, other], vec![out], backward)
+        record(name, &[self, other], vec![out], backward)
             .pop()
             .expect("one output")
     }

@@ -2,12 +2,19 @@
 
 pub(crate) mod binary;
 mod compare;
+mod dropout;
 pub(crate) mod kernels;
+mod indexing;
+mod inplace;
+mod join;
+mod loss;
 mod matmul;
 mod operators;
 mod reduce;
 mod scalar;
+mod select;
 mod shape_ops;
+mod softmax;
 mod unary;
 
 pub use compare::CompareOperand;

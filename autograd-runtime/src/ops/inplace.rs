@@ -1,0 +1,191 @@
+//! In-place ops: `add_`, `sub_`, `mul_`, `div_`, `zero_`, `fill_`, `copy_`, `clamp_`.
+//!
+//! They overwrite the tensor's storage, which bumps its version counter (shared by every tensor
+//! on that storage: `detach()`, `reshape`, ...). A backward that saved the old values then
+//! fails with PyTorch's "modified by an inplace operation" error instead of computing wrong
+//! gradients.
+//!
+//! With grad mode on they refuse (panic) to write
+//! - a leaf that requires grad, as PyTorch does (update parameters inside `no_grad`);
+//! - a tensor that is part of a graph, or with an operand that requires grad. PyTorch would
+//!   rebase the tensor's history onto the in-place op; here a tensor's `grad_fn` is fixed when
+//!   it is created, so the op refuses rather than let gradients silently miss it. Use the
+//!   out-of-place op (`let y = &y + 1.0;`) or run the update under `no_grad`.
+
+use super::compare::CompareOperand;
+use crate::grad_mode::{is_grad_enabled, no_grad};
+use crate::shape::broadcast_shapes;
+use crate::storage::Buffer;
+use crate::Tensor;
+use std::sync::Arc;
+
+impl Tensor {
+    /// Panics unless an in-place op may write `self` (see the module docs).
+    #[track_caller]
+    fn check_inplace(&self, op: &str, operand: Option<&Tensor>) {
+        if !is_grad_enabled() {
+            return;
+        }
+        if self.is_leaf() && self.requires_grad() {
+            panic!(
+                "{op}: a leaf Variable that requires grad is being used in an in-place operation. (shape {:?}; update it inside no_grad(|| ...))",
+                self.shape()
+            );
+        }
+        if self.requires_grad() || operand.is_some_and(Tensor::requires_grad) {
+            panic!(
+                "{op}: in-place operations on a tensor that is part of a graph, or with an operand that requires grad, are not supported while grad mode is on (self shape {:?}, requires_grad {}): use the out-of-place op, or run the update under no_grad(|| ...)",
+                self.shape(),
+                self.requires_grad()
+            );
+        }
+    }
+
+    #[track_caller]
+    fn check_floating(&self, op: &str) {
+        if !self.dtype().is_floating_point() {
+            panic!(
+                "{op}: expected a floating point tensor but got dtype {} (shape {:?})",
+                self.dtype(),
+                self.shape()
+            );
+        }
+    }
+
+    /// Replaces the elements with `result`'s (computed outside any graph, same shape),
+    /// converted to this tensor's dtype; bumps the version.
+    fn assign(&self, result: Tensor) -> &Tensor {
+        debug_assert_eq!(result.shape(), self.shape());
+        let result = no_grad(|| result.to_dtype(self.dtype()));
+        // A fresh result is moved in; one some other handle can see is copied.
+        let unshared =
+            Arc::strong_count(&result.inner) == 1 && Arc::strong_count(&result.inner.storage) == 1;
+        let buffer = if unshared {
+            std::mem::replace(&mut *result.inner.storage.write(), Buffer::Bool(Vec::new()))
+        } else {
+            result.buffer().clone()
+        };
+        *self.inner.storage.write() = buffer;
+        self
+    }
+
+    /// `self = f(self, other)` for an elementwise op whose broadcast shape must be `self`'s.
+    #[track_caller]
+    fn binary_inplace(
+        &self,
+        op: &str,
+        other: Tensor,
+        f: fn(&Tensor, &Tensor) -> Tensor,
+    ) -> &Tensor {
+        self.check_floating(op);
+        self.check_inplace(op, Some(&other));
+        let shape = broadcast_shapes(self.shape(), other.shape());
+        if shape.as_deref() != Some(self.shape()) {
+            panic!(
+                "{op}: output with shape {:?} doesn't match the broadcast shape of {:?} and {:?}",
+                self.shape(),
+                self.shape(),
+                other.shape()
+            );
+        }
+        let result = no_grad(|| f(&self.detach(), &other.detach()));
+        self.assign(result)
+    }
+
+    /// `self += other` in place (a tensor that broadcasts to `self`'s shape, or a number);
+    /// returns `self`.
+    ///
+    /// # Panics
+    /// See the module docs for when in-place ops are refused; also when `other` does not
+    /// broadcast to `self`'s shape.
+    ///
+    /// ```
+    /// use autograd::{no_grad, Tensor};
+    /// let w = Tensor::ones(&[2]).requires_grad_(true);
+    /// (&w * 3.0).sum().backward();
+    /// // an SGD step: parameters are updated under no_grad
+    /// no_grad(|| w.sub_(&(w.grad().unwrap() * 0.1)));
+    /// assert!((w.to_vec()[0] - 0.7).abs() < 1e-6);
+    /// assert_eq!(w.version(), 1);
+    /// ```
+    #[track_caller]
+    pub fn add_(&self, other: impl CompareOperand) -> &Tensor {
+        self.binary_inplace("add_", other.into_operand(self), Tensor::add)
+    }
+
+    /// `self -= other` in place; see [`Tensor::add_`].
+    #[track_caller]
+    pub fn sub_(&self, other: impl CompareOperand) -> &Tensor {
+        self.binary_inplace("sub_", other.into_operand(self), Tensor::sub)
+    }
+
+    /// `self *= other` in place; see [`Tensor::add_`].
+    #[track_caller]
+    pub fn mul_(&self, other: impl CompareOperand) -> &Tensor {
+        self.binary_inplace("mul_", other.into_operand(self), Tensor::mul)
+    }
+
+    /// `self /= other` in place; see [`Tensor::add_`].
+    #[track_caller]
+    pub fn div_(&self, other: impl CompareOperand) -> &Tensor {
+        self.binary_inplace("div_", other.into_operand(self), Tensor::div)
+    }
+
+    /// Sets every element to `value` in place; returns `self`.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let t = Tensor::zeros(&[2]);
+    /// t.fill_(7.0);
+    /// assert_eq!(t.to_vec(), vec![7.0, 7.0]);
+    /// ```
+    #[track_caller]
+    pub fn fill_(&self, value: f64) -> &Tensor {
+        self.check_inplace("fill_", None);
+        *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), value);
+        self
+    }
+
+    /// Sets every element to zero in place (e.g. a gradient buffer); returns `self`.
+    #[track_caller]
+    pub fn zero_(&self) -> &Tensor {
+        self.check_inplace("zero_", None);
+        *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), 0.0);
+        self
+    }
+
+    /// Copies `src` (broadcast to `self`'s shape, converted to `self`'s dtype) into `self`;
+    /// returns `self`.
+    ///
+    /// # Panics
+    /// When `src` does not broadcast to `self`'s shape, or as the module docs say.
+    ///
+    /// ```
+    /// use autograd::{tensor, Tensor};
+    /// let t = Tensor::zeros(&[2, 2]);
+    /// t.copy_(&tensor![1., 2.]);
+    /// assert_eq!(t.to_vec(), vec![1., 2., 1., 2.]);
+    /// ```
+    #[track_caller]
+    pub fn copy_(&self, src: &Tensor) -> &Tensor {
+        self.check_inplace("copy_", Some(src));
+        if broadcast_shapes(src.shape(), self.shape()).as_deref() != Some(self.shape()) {
+            panic!(
+                "copy_: the size of src {:?} must be broadcastable to self {:?}",
+                src.shape(),
+                self.shape()
+            );
+        }
+        let result = no_grad(|| src.detach().expand(self.shape()));
+        self.assign(result)
+    }
+
+    /// Clamps every element to `[min, max]` in place (see [`Tensor::clamp`]); returns `self`.
+    #[track_caller]
+    pub fn clamp_(&self, min: f64, max: f64) -> &Tensor {
+        self.check_floating("clamp_");
+        self.check_inplace("clamp_", None);
+        let result = no_grad(|| self.detach().clamp(min, max));
+        self.assign(result)
+    }
+}

@@ -1,0 +1,153 @@
+//! Loss functions as methods on the prediction, all with PyTorch's default `mean` reduction:
+//! `mse_loss` (mean squared error), `nll_loss` (negative log-likelihood of class indices given
+//! log-probabilities) and `cross_entropy` (`log_softmax` then `nll_loss`, as PyTorch).
+//!
+//! Class targets are `&[usize]` (there is no integer dtype); class scores are `[C]` or `[N, C]`.
+
+use super::binary::promote;
+use super::kernels::zip_float;
+use super::reduce::pairwise_sum;
+use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
+use crate::shape::{broadcast_shapes, numel};
+use crate::storage::Buffer;
+use crate::Tensor;
+use std::sync::Arc;
+
+/// Checks class scores against class targets; returns `(batch, classes)`.
+#[track_caller]
+fn check_class_input(op: &str, input: &Tensor, target: &[usize]) -> (usize, usize) {
+    let (n, c) = match *input.shape() {
+        [c] => (1, c),
+        [n, c] => (n, c),
+        ref s => panic!(
+            "{op}: expected input of shape [C] or [N, C] (class scores along the last dim) but got {s:?}; reshape K-dimensional inputs to [N, C] first"
+        ),
+    };
+    if target.len() != n {
+        panic!(
+            "{op}: Expected input batch_size ({n}) to match target batch_size ({}) (input shape {:?}).",
+            target.len(),
+            input.shape()
+        );
+    }
+    if let Some(&t) = target.iter().find(|&&t| t >= c) {
+        panic!(
+            "{op}: Target {t} is out of bounds (input shape {:?} has {c} classes).",
+            input.shape()
+        );
+    }
+    (n, c)
+}
+
+impl Tensor {
+    /// The mean of `(self - target)^2` over all elements, a 0-d tensor (`MseLossBackward0`).
+    /// d/dself = 2 (self - target) / n, d/dtarget = -2 (self - target) / n; the target may
+    /// require grad too. Shapes broadcast as in PyTorch (which also warns, since a mismatch
+    /// is usually a bug; this does not print anything).
+    ///
+    /// # Panics
+    /// When the shapes do not broadcast or a tensor is not floating point.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// // ((1-0)^2 + (2-4)^2) / 2 = 2.5
+    /// assert_eq!(tensor![1., 2.].mse_loss(&tensor![0., 4.]).item(), 2.5);
+    /// ```
+    #[track_caller]
+    pub fn mse_loss(&self, target: &Tensor) -> Tensor {
+        let (a, b) = promote("mse_loss", self, target);
+        let shape = broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
+            panic!(
+                "mse_loss: input shape {:?} and target shape {:?} do not broadcast (use the same shape)",
+                a.shape(),
+                b.shape()
+            )
+        });
+        let (a, b) = (a.expand(&shape), b.expand(&shape));
+        let squares = zip_float!("mse_loss", &a, &b, shape.clone(), |x, y| (x - y) * (x - y));
+        let total = match &*squares.buffer() {
+            Buffer::F32(v) => pairwise_sum(v, |x| x as f64),
+            Buffer::F64(v) => pairwise_sum(v, |x| x),
+            Buffer::Bool(_) => unreachable!("mse_loss: operands are floating point"),
+        };
+        let n = numel(&shape) as f64;
+        let out = Tensor::full_dtype(&[], total / n, a.dtype());
+        if !needs_grad(&[&a, &b]) {
+            return out;
+        }
+        let (sa, sb) = (SavedTensor::new(&a), SavedTensor::new(&b));
+        let backward: BackwardFn = Box::new(move |ctx, grads| {
+            let grad = sa
+                .get(ctx)?
+                .sub(&sb.get(ctx)?)
+                .mul(&grads[0])
+                .mul_scalar(2.0 / n);
+            let target_grad = ctx.needs_input_grad(1).then(|| grad.neg());
+            Ok(vec![ctx.needs_input_grad(0).then_some(grad), target_grad])
+        });
+        record("MseLossBackward0", &[&a, &b], vec![out], backward)
+            .pop()
+            .expect("one output")
+    }
+
+    /// The mean over the batch of `-self[i, target[i]]`, for log-probabilities `self` of shape
+    /// `[N, C]` (or `[C]` with one target), a 0-d tensor (`NllLossBackward0`). The gradient is
+    /// `-1/N` at each target position, 0 elsewhere.
+    ///
+    /// # Panics
+    /// On other shapes, a target count that is not `N`, or a target `>= C`.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let log_probs = tensor![[-1., -2.], [-3., -4.]];
+    /// // -(-1 + -4) / 2
+    /// assert_eq!(log_probs.nll_loss(&[0, 1]).item(), 2.5);
+    /// ```
+    #[track_caller]
+    pub fn nll_loss(&self, target: &[usize]) -> Tensor {
+        let (n, c) = check_class_input("nll_loss", self, target);
+        let positions: Arc<[usize]> = (target.iter().enumerate())
+            .map(|(i, &t)| i * c + t)
+            .collect();
+        let total: f64 = match &*self.buffer() {
+            Buffer::F32(v) => positions.iter().map(|&p| v[p] as f64).sum(),
+            Buffer::F64(v) => positions.iter().map(|&p| v[p]).sum(),
+            Buffer::Bool(_) => panic!(
+                "nll_loss: expected a floating point tensor but got dtype torch.bool (shape {:?})",
+                self.shape()
+            ),
+        };
+        let out = Tensor::full_dtype(&[], -total / n as f64, self.dtype());
+        let input_shape = self.shape().to_vec();
+        record_unary_output("NllLossBackward0", &[self], out, || {
+            move |_, g| {
+                let per_item = g.neg().div_scalar(n as f64).expand(&[n]);
+                Ok(vec![Some(
+                    per_item.scatter_flat(positions.clone(), input_shape.clone()),
+                )])
+            }
+        })
+    }
+
+    /// Cross-entropy between class scores (logits) `self` of shape `[N, C]` (or `[C]`) and
+    /// class indices `target`, averaged over the batch: `log_softmax` over the classes, then
+    /// [`Tensor::nll_loss`], as PyTorch's `cross_entropy` (so the node is `NllLossBackward0`).
+    /// The gradient with respect to the logits is `(softmax(self) - onehot(target)) / N`.
+    ///
+    /// # Panics
+    /// As [`Tensor::nll_loss`].
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let logits = tensor![[0., 0.], [0., 0.]].requires_grad_(true);
+    /// let loss = logits.cross_entropy(&[0, 1]);
+    /// assert!((loss.item() - 2f64.ln()).abs() < 1e-6);
+    /// assert_eq!(loss.grad_fn().unwrap().name(), "NllLossBackward0");
+    /// ```
+    #[track_caller]
+    pub fn cross_entropy(&self, target: &[usize]) -> Tensor {
+        check_class_input("cross_entropy", self, target);
+        let class_dim = if self.dim() == 1 { 0 } else { 1 };
+        self.log_softmax(class_dim).nll_loss(target)
+    }
+}

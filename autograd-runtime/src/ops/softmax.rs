@@ -1,0 +1,148 @@
+//! Softmax, log-softmax and logsumexp along a dim, numerically stable: each column is shifted
+//! by its maximum before exponentiating, so large inputs do not overflow.
+
+use super::indexing::{around_dim, float_kernel, reduced_shape};
+use crate::dtype::Float;
+use crate::graph::{record_unary_output, SavedTensor};
+use crate::shape::{wrap_dim, Dim};
+use crate::Tensor;
+
+/// Softmax (or log-softmax) of each `[outer, len, inner]` column. A column holding NaN, or
+/// only `-inf`, gives NaN, as in PyTorch.
+fn softmax_kernel<T: Float>(
+    v: &[T],
+    (outer, len, inner): (usize, usize, usize),
+    log: bool,
+) -> Vec<T> {
+    let mut out = vec![T::zero(); v.len()];
+    for o in 0..outer {
+        for i in 0..inner {
+            let at = |k: usize| (o * len + k) * inner + i;
+            let max = (0..len).map(|k| v[at(k)]).fold(T::neg_infinity(), T::max);
+            let sum: T = (0..len).map(|k| (v[at(k)] - max).exp()).sum();
+            let log_sum = sum.ln();
+            for k in 0..len {
+                let shifted = v[at(k)] - max;
+                out[at(k)] = if log {
+                    shifted - log_sum
+                } else {
+                    shifted.exp() / sum
+                };
+            }
+        }
+    }
+    out
+}
+
+/// `log(sum(exp(x)))` of each `[outer, len, inner]` column. An infinite maximum is not
+/// subtracted (PyTorch masks it to 0), so `+inf` gives `+inf` and all `-inf` gives `-inf`.
+fn logsumexp_kernel<T: Float>(v: &[T], (outer, len, inner): (usize, usize, usize)) -> Vec<T> {
+    let mut out = Vec::with_capacity(outer * inner);
+    for o in 0..outer {
+        for i in 0..inner {
+            let at = |k: usize| v[(o * len + k) * inner + i];
+            let max = (0..len).map(at).fold(T::neg_infinity(), T::max);
+            let shift = if max.is_infinite() { T::zero() } else { max };
+            let sum: T = (0..len).map(|k| (at(k) - shift).exp()).sum();
+            out.push(sum.ln() + shift);
+        }
+    }
+    out
+}
+
+impl Tensor {
+    /// `exp(x) / sum(exp(x))` along `dim` (`SoftmaxBackward0`).
+    /// d/dx: `y * (g - sum(g * y, dim))`.
+    ///
+    /// # Panics
+    /// On a dim out of range or a bool tensor.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let y = tensor![[1., 1.], [0., 1000.]].softmax(1);
+    /// assert_eq!(y.to_vec(), vec![0.5, 0.5, 0.0, 1.0]);
+    /// ```
+    #[track_caller]
+    pub fn softmax(&self, dim: impl Dim) -> Tensor {
+        let d = wrap_dim("softmax", dim, self.dim());
+        let cols = around_dim(self.shape(), d);
+        let buffer = float_kernel!("softmax", self, |v| softmax_kernel(v, cols, false));
+        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        record_unary_output("SoftmaxBackward0", &[self], out.clone(), || {
+            let input = SavedTensor::new(self);
+            let output = SavedTensor::output(&out);
+            move |ctx, g| {
+                // Under create_graph the output is recomputed so second derivatives see x.
+                let y = if ctx.create_graph() {
+                    input.get(ctx)?.softmax(d)
+                } else {
+                    output.get(ctx)?
+                };
+                Ok(vec![Some(y.mul(&g.sub(&g.mul(&y).sum_dim(d, true))))])
+            }
+        })
+    }
+
+    /// `x - log(sum(exp(x)))` along `dim`, computed without forming `exp(x)` of large values
+    /// (`LogSoftmaxBackward0`). d/dx: `g - exp(y) * sum(g, dim)`.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let y = tensor![0., 0.].log_softmax(0);
+    /// assert!((y.to_vec()[0] - (0.5f64).ln()).abs() < 1e-6);
+    /// ```
+    #[track_caller]
+    pub fn log_softmax(&self, dim: impl Dim) -> Tensor {
+        let d = wrap_dim("log_softmax", dim, self.dim());
+        let cols = around_dim(self.shape(), d);
+        let buffer = float_kernel!("log_softmax", self, |v| softmax_kernel(v, cols, true));
+        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        record_unary_output("LogSoftmaxBackward0", &[self], out.clone(), || {
+            let input = SavedTensor::new(self);
+            let output = SavedTensor::output(&out);
+            move |ctx, g| {
+                let y = if ctx.create_graph() {
+                    input.get(ctx)?.log_softmax(d)
+                } else {
+                    output.get(ctx)?
+                };
+                Ok(vec![Some(g.sub(&y.exp().mul(&g.sum_dim(d, true))))])
+            }
+        })
+    }
+
+    /// `log(sum(exp(x)))` along `dim`, shifted by the maximum so it does not overflow;
+    /// `keepdim` keeps `dim` with size 1 (`LogsumexpBackward0`). d/dx: `g * exp(x - result)`.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// // log(e^1000 + e^1000) = 1000 + log 2, with no overflow
+    /// let r = tensor![1000., 1000.].double().logsumexp(0, false);
+    /// assert!((r.item() - (1000.0 + 2f64.ln())).abs() < 1e-9);
+    /// ```
+    #[track_caller]
+    pub fn logsumexp(&self, dim: impl Dim, keepdim: bool) -> Tensor {
+        let d = wrap_dim("logsumexp", dim, self.dim());
+        let cols = around_dim(self.shape(), d);
+        let buffer = float_kernel!("logsumexp", self, |v| logsumexp_kernel(v, cols));
+        let out = Tensor::from_buffer(buffer, reduced_shape(self.shape(), d, keepdim));
+        record_unary_output("LogsumexpBackward0", &[self], out.clone(), || {
+            let input = SavedTensor::new(self);
+            let output = SavedTensor::output(&out);
+            move |ctx, g| {
+                let x = input.get(ctx)?;
+                let r = if ctx.create_graph() {
+                    x.logsumexp(d, keepdim)
+                } else {
+                    output.get(ctx)?
+                };
+                let (g, r) = if keepdim || x.dim() == 0 {
+                    (g.clone(), r)
+                } else {
+                    (g.unsqueeze(d), r.unsqueeze(d))
+                };
+                Ok(vec![Some(g.mul(&x.sub(&r).exp()))])
+            }
+        })
+    }
+}

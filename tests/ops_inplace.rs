@@ -1,0 +1,224 @@
+//! In-place ops: values, version counters, the refusals (leaf that requires grad, tensors in
+//! a graph) and PyTorch's error when a backward needs a value modified after it was saved.
+
+mod ops_support;
+
+use autograd::{no_grad, tensor, AutogradError, DType, Tensor};
+use ops_support::*;
+
+#[test]
+fn arithmetic_in_place_with_numbers_and_tensors() {
+    let t = Tensor::from_vec(vec![1.0f64, 2.0, 3.0, 4.0], &[2, 2]);
+    assert_eq!(t.version(), 0);
+    t.add_(1.0); // [2, 3, 4, 5]
+    t.mul_(tensor![1., 10.]); // broadcast over rows: [2, 30, 4, 50]
+    t.sub_(2.0); // [0, 28, 2, 48]
+    t.div_(tensor![[2.], [4.]]); // rows / [2, 4]: [0, 14, 0.5, 12]
+    assert_eq!(t.to_vec(), vec![0.0, 14.0, 0.5, 12.0]);
+    assert_eq!(t.dtype(), DType::F64);
+    assert_eq!(t.version(), 4);
+}
+
+#[test]
+fn in_place_ops_chain_and_return_self() {
+    let t = Tensor::zeros(&[3]);
+    assert!(t.fill_(2.0).mul_(3.0).ptr_eq(&t));
+    assert_eq!(t.to_vec(), vec![6.0; 3]);
+    t.zero_();
+    assert_eq!(t.to_vec(), vec![0.0; 3]);
+    assert_eq!(t.version(), 3);
+}
+
+#[test]
+fn copy_broadcasts_and_converts_the_dtype() {
+    let t = Tensor::zeros(&[2, 2]);
+    t.copy_(&tensor![1.5, 2.5].double());
+    assert_eq!(t.dtype(), DType::F32);
+    assert_eq!(t.to_vec(), vec![1.5, 2.5, 1.5, 2.5]);
+    // copying a tensor onto itself leaves it unchanged
+    t.copy_(&t.clone());
+    assert_eq!(t.to_vec(), vec![1.5, 2.5, 1.5, 2.5]);
+}
+
+#[test]
+fn copy_does_not_alias_the_source() {
+    let src = tensor![1., 2.];
+    let t = Tensor::zeros(&[2]);
+    t.copy_(&src);
+    t.add_(1.0);
+    assert_eq!(src.to_vec(), vec![1.0, 2.0]);
+    assert_eq!(t.to_vec(), vec![2.0, 3.0]);
+}
+
+#[test]
+fn clamp_in_place() {
+    let t = tensor![-2., 0.5, 3.];
+    t.clamp_(-1.0, 1.0);
+    assert_eq!(t.to_vec(), vec![-1.0, 0.5, 1.0]);
+}
+
+#[test]
+fn storage_and_version_are_shared_with_detached_views() {
+    let x = Tensor::ones(&[2, 2]);
+    let view = x.detach().reshape(&[4]);
+    view.add_(1.0);
+    assert_eq!(x.to_vec(), vec![2.0; 4]);
+    assert_eq!(x.version(), 1);
+}
+
+#[test]
+fn parameter_update_under_no_grad() {
+    // an SGD step: w -= lr * grad, allowed on a leaf that requires grad inside no_grad
+    let w = leaf(&[1.0, 2.0], &[2]);
+    (&w * &w).sum().backward(); // grad = 2w = [2, 4]
+    no_grad(|| {
+        w.sub_(&(w.grad().unwrap() * 0.5));
+    });
+    assert_eq!(w.to_vec(), vec![0.0, 0.0]);
+    assert!(w.requires_grad() && w.is_leaf());
+}
+
+#[test]
+fn zeroing_a_gradient_in_place_between_two_backwards() {
+    let x = leaf(&[1.0, 2.0], &[2]);
+    (&x * 3.0).sum().backward();
+    x.grad().unwrap().zero_();
+    (&x * 3.0).sum().backward();
+    // accumulated onto the zeroed buffer: one pass worth
+    assert_eq!(x.grad().unwrap().to_vec(), vec![3.0, 3.0]);
+}
+
+#[test]
+#[should_panic(
+    expected = "add_: a leaf Variable that requires grad is being used in an in-place operation."
+)]
+fn in_place_on_a_leaf_that_requires_grad_panics() {
+    let w = leaf(&[1.0], &[1]);
+    w.add_(1.0);
+}
+
+#[test]
+#[should_panic(
+    expected = "zero_: a leaf Variable that requires grad is being used in an in-place operation."
+)]
+fn zero_on_a_leaf_that_requires_grad_panics() {
+    Tensor::ones(&[2]).requires_grad_(true).zero_();
+}
+
+#[test]
+#[should_panic(expected = "mul_: in-place operations on a tensor that is part of a graph")]
+fn in_place_on_a_graph_output_panics_with_grad_mode_on() {
+    let x = leaf(&[1.0], &[1]);
+    let y = &x * 2.0;
+    y.mul_(3.0);
+}
+
+#[test]
+#[should_panic(
+    expected = "add_: in-place operations on a tensor that is part of a graph, or with an operand that requires grad"
+)]
+fn in_place_with_an_operand_that_requires_grad_panics() {
+    let x = leaf(&[1.0], &[1]);
+    Tensor::zeros(&[1]).double().add_(&x);
+}
+
+#[test]
+fn modifying_a_saved_input_fails_the_backward_with_pytorchs_message() {
+    // w * a saves a (for w's gradient); changing a afterwards must not give wrong gradients.
+    let w = leaf(&[1.0, 2.0, 3.0], &[3]);
+    let a = Tensor::from_vec(vec![4.0f64, 5.0, 6.0], &[3]);
+    let y = (&w * &a).sum();
+    a.mul_(2.0);
+    let err = y.try_backward().unwrap_err();
+    assert!(matches!(
+        err,
+        AutogradError::ModifiedInPlace {
+            found: 1,
+            expected: 0,
+            ..
+        }
+    ));
+    let message = err.to_string();
+    assert!(message.contains(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.float64 [3]]"
+    ), "{message}");
+    assert!(message.contains("MulBackward0"), "{message}");
+    assert!(
+        message.contains("is at version 1; expected version 0 instead"),
+        "{message}"
+    );
+    assert!(w.grad().is_none());
+}
+
+#[test]
+fn modifying_a_saved_output_under_no_grad_fails_the_backward() {
+    // exp saves its output; an in-place change to it (allowed under no_grad) is detected.
+    let x = leaf(&[0.0, 1.0], &[2]);
+    let y = x.exp();
+    no_grad(|| {
+        y.mul_(2.0);
+    });
+    let err = y.sum().try_backward().unwrap_err();
+    assert!(err.to_string().contains("ExpBackward0"), "{err}");
+    assert!(
+        err.to_string().contains("modified by an inplace operation"),
+        "{err}"
+    );
+}
+
+#[test]
+fn modifying_a_leaf_through_detach_fails_the_backward() {
+    // sin saves its input x; x.detach() shares x's storage and version counter
+    let x = leaf(&[0.5], &[1]);
+    let y = x.sin();
+    x.detach().fill_(0.0);
+    let message = panic_message(|| y.backward());
+    assert!(
+        message.contains("which is saved by SinBackward0"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unsaved_values_can_be_modified_freely() {
+    // cat saves no input values (CatBackward0 only slices the gradient), so changing an input
+    // after the forward does not affect the backward
+    let x = leaf(&[1.0], &[1]);
+    let a = Tensor::from_vec(vec![1.0f64], &[1]);
+    let y = (Tensor::cat(&[&x, &a], 0) * 2.0).sum();
+    a.add_(5.0);
+    y.backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![2.0]);
+}
+
+#[test]
+#[should_panic(
+    expected = "add_: output with shape [2] doesn't match the broadcast shape of [2] and [2, 2]"
+)]
+fn in_place_with_a_larger_operand_panics() {
+    Tensor::zeros(&[2]).add_(Tensor::ones(&[2, 2]));
+}
+
+#[test]
+#[should_panic(expected = "copy_: the size of src [3] must be broadcastable to self [2]")]
+fn copy_of_a_mismatched_shape_panics() {
+    Tensor::zeros(&[2]).copy_(&Tensor::ones(&[3]));
+}
+
+#[test]
+#[should_panic(expected = "mul_: expected a floating point tensor but got dtype torch.bool")]
+fn arithmetic_in_place_on_a_bool_tensor_panics() {
+    Tensor::ones(&[2]).gt(0.0).mul_(2.0);
+}
+
+#[test]
+fn add_and_sub_save_nothing_so_later_in_place_changes_are_harmless() {
+    // PyTorch's AddBackward0/SubBackward0 save no operands: changing `a` in place after
+    // `y = x + a` does not break y's backward (d/dx sum(x + a - a) = 1).
+    let x = autograd::Tensor::from_vec(vec![1.0f64, 2.0], &[2]).requires_grad_(true);
+    let a = autograd::Tensor::from_vec(vec![5.0f64, 6.0], &[2]);
+    let y = &(&x + &a) - &a;
+    a.add_(1.0);
+    y.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![1.0, 1.0]);
+}

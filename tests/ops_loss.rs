@@ -1,0 +1,183 @@
+//! mse_loss, nll_loss and cross_entropy (mean reduction): values, gradients, node names and
+//! errors.
+
+mod ops_support;
+
+use autograd::{tensor, Tensor};
+use ops_support::*;
+
+// ---- mse_loss -----------------------------------------------------------------------------
+
+#[test]
+fn mse_loss_known_values_and_gradients_for_both_inputs() {
+    // ((1 - 0)^2 + (2 - 4)^2) / 2 = 2.5; d/dx = 2 (x - t) / n = [1, -2]; d/dt = -d/dx
+    let x = leaf(&[1.0, 2.0], &[2]);
+    let t = leaf(&[0.0, 4.0], &[2]);
+    let loss = x.mse_loss(&t);
+    assert_eq!(loss.shape(), &[] as &[usize]);
+    assert_eq!(loss.item(), 2.5);
+    assert_eq!(node(&loss), "MseLossBackward0");
+    loss.backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![1.0, -2.0]);
+    assert_eq!(t.grad().unwrap().to_vec(), vec![-1.0, 2.0]);
+}
+
+#[test]
+fn mse_loss_matches_the_mean_of_squares() {
+    let x = sample(&[3, 4], 0.1);
+    let t = sample(&[3, 4], 0.7);
+    let reference = (&x - &t).pow(2.0).mean();
+    assert_close(&[x.mse_loss(&t).item()], &[reference.item()], 1e-14);
+}
+
+#[test]
+fn mse_loss_broadcasts_the_target() {
+    // x [[1, 2], [3, 4]] vs t [1, 2]: squares [0, 0, 4, 4], mean 2
+    let x = leaf(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    let t = leaf(&[1.0, 2.0], &[2]);
+    let loss = x.mse_loss(&t);
+    assert_eq!(loss.item(), 2.0);
+    loss.backward();
+    // d/dt = -2 (x - t) / 4 summed over rows = -(0 + 2) / 2 each
+    assert_eq!(t.grad().unwrap().to_vec(), vec![-1.0, -1.0]);
+}
+
+#[test]
+fn mse_loss_without_a_target_gradient() {
+    let x = leaf(&[3.0], &[1]);
+    x.mse_loss(&tensor![1.].double()).backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![4.0]);
+}
+
+#[test]
+fn mse_loss_gradcheck() {
+    check(
+        |v| v[0].mse_loss(&v[1]),
+        &[sample(&[5], 0.1), sample(&[5], 0.6)],
+    );
+    check(
+        |v| v[0].mse_loss(&v[1]),
+        &[sample(&[2, 3], 0.2), sample(&[3], 0.9)],
+    );
+    check(
+        |v| v[0].mse_loss(&v[1]),
+        &[sample(&[], 0.2), sample(&[], 0.9)],
+    );
+    check_second_order(
+        |v| v[0].mse_loss(&v[1]),
+        &[sample(&[2, 3], 0.2), sample(&[2, 3], 0.9)],
+    );
+}
+
+#[test]
+#[should_panic(expected = "mse_loss: input shape [2, 3] and target shape [2] do not broadcast")]
+fn mse_loss_of_shapes_that_do_not_broadcast_panics() {
+    Tensor::ones(&[2, 3]).mse_loss(&Tensor::ones(&[2]));
+}
+
+// ---- nll_loss -----------------------------------------------------------------------------
+
+#[test]
+fn nll_loss_known_values_and_gradient() {
+    // -(lp[0, 0] + lp[1, 1]) / 2 = -(-1 - 4) / 2 = 2.5; gradient -1/N at the targets
+    let lp = leaf(&[-1.0, -2.0, -3.0, -4.0], &[2, 2]);
+    let loss = lp.nll_loss(&[0, 1]);
+    assert_eq!(loss.item(), 2.5);
+    assert_eq!(node(&loss), "NllLossBackward0");
+    loss.backward();
+    assert_eq!(lp.grad().unwrap().to_vec(), vec![-0.5, 0.0, 0.0, -0.5]);
+}
+
+#[test]
+fn nll_loss_gradcheck() {
+    check(|v| v[0].nll_loss(&[2, 0, 2]), &[sample(&[3, 4], 0.1)]);
+    check(|v| v[0].nll_loss(&[1]), &[sample(&[3], 0.2)]);
+}
+
+// ---- cross_entropy ------------------------------------------------------------------------
+
+#[test]
+fn cross_entropy_known_values_and_gradient() {
+    // F.cross_entropy(torch.tensor([[1., 2., 3.]]), torch.tensor([2]))
+    //   = -log_softmax([1, 2, 3])[2] = 0.40760596444438
+    // gradient = softmax - onehot = [0.0900.., 0.2447.., 0.6652.. - 1]
+    let logits = leaf(&[1.0, 2.0, 3.0], &[1, 3]);
+    let loss = logits.cross_entropy(&[2]);
+    assert_close(&[loss.item()], &[0.40760596444438013], 1e-14);
+    assert_eq!(node(&loss), "NllLossBackward0");
+    let log_softmax = loss.grad_fn().unwrap().next_functions()[0]
+        .0
+        .clone()
+        .unwrap();
+    assert_eq!(log_softmax.name(), "LogSoftmaxBackward0");
+    loss.backward();
+    assert_close(
+        &logits.grad().unwrap().to_vec(),
+        &[
+            0.09003057317038046,
+            0.24472847105479767,
+            0.6652409557748219 - 1.0,
+        ],
+        1e-15,
+    );
+}
+
+#[test]
+fn cross_entropy_averages_over_the_batch() {
+    // uniform logits: loss log 2 per item; gradient (0.5 - onehot) / N
+    let logits = leaf(&[0.0; 4], &[2, 2]);
+    let loss = logits.cross_entropy(&[0, 1]);
+    assert_close(&[loss.item()], &[2f64.ln()], 1e-15);
+    loss.backward();
+    assert_eq!(
+        logits.grad().unwrap().to_vec(),
+        vec![-0.25, 0.25, 0.25, -0.25]
+    );
+}
+
+#[test]
+fn cross_entropy_of_an_unbatched_input() {
+    // [C] logits with one target: the same as a batch of one
+    let logits = tensor![1., 2., 3.].double();
+    let unbatched = logits.cross_entropy(&[0]).item();
+    let batched = logits.reshape(&[1, 3]).cross_entropy(&[0]).item();
+    assert_eq!(unbatched, batched);
+    assert_close(&[unbatched], &[2.40760596444438], 1e-14);
+}
+
+#[test]
+fn cross_entropy_is_stable_for_large_logits() {
+    // softmax([1000, 0]) = [1, 0]: the loss for class 0 is 0 and for class 1 is 1000
+    let logits = tensor![[1000., 0.], [1000., 0.]];
+    assert_eq!(logits.cross_entropy(&[0, 1]).item(), 500.0);
+}
+
+#[test]
+fn cross_entropy_gradcheck() {
+    check(|v| v[0].cross_entropy(&[1, 0, 3]), &[sample(&[3, 4], 0.1)]);
+    check(|v| v[0].cross_entropy(&[2]), &[sample(&[5], 0.2)]);
+    check(|v| v[0].cross_entropy(&[0, 0]), &[sample(&[2, 1], 0.3)]);
+    check_second_order(|v| v[0].cross_entropy(&[1, 0, 2]), &[sample(&[3, 3], 0.4)]);
+}
+
+#[test]
+#[should_panic(
+    expected = "cross_entropy: Target 5 is out of bounds (input shape [2, 3] has 3 classes)."
+)]
+fn cross_entropy_target_out_of_bounds_panics() {
+    Tensor::ones(&[2, 3]).cross_entropy(&[0, 5]);
+}
+
+#[test]
+#[should_panic(expected = "nll_loss: Expected input batch_size (2) to match target batch_size (3)")]
+fn nll_loss_batch_mismatch_panics() {
+    Tensor::ones(&[2, 3]).nll_loss(&[0, 1, 2]);
+}
+
+#[test]
+#[should_panic(
+    expected = "cross_entropy: expected input of shape [C] or [N, C] (class scores along the last dim) but got [2, 3, 4]"
+)]
+fn cross_entropy_of_a_3d_input_panics() {
+    Tensor::ones(&[2, 3, 4]).cross_entropy(&[0, 1]);
+}
