@@ -5,6 +5,7 @@
 
 mod anomaly;
 mod autograd_fns;
+mod buffer_pool;
 mod dtype;
 mod engine;
 mod error;

@@ -100,7 +100,7 @@ pub(crate) fn broadcast_strides(shape: &[usize], out_shape: &[usize]) -> Vec<usi
 pub(crate) fn broadcast_index_iter<'a>(
     out_shape: &'a [usize],
     in_strides: &'a [usize],
-) -> impl Iterator<Item = usize> + 'a {
+) -> impl ExactSizeIterator<Item = usize> + 'a {
     let total = numel(out_shape);
     let rank = out_shape.len();
     let mut counter = vec![0usize; rank];

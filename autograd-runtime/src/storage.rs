@@ -71,6 +71,16 @@ impl Buffer {
         }
     }
 
+    /// A copy whose large element vectors come from the buffer pool.
+    pub(crate) fn pooled_clone(&self) -> Buffer {
+        use crate::buffer_pool::collect;
+        match self {
+            Buffer::F32(v) => Buffer::F32(collect(v.len(), v.iter().copied())),
+            Buffer::F64(v) => Buffer::F64(collect(v.len(), v.iter().copied())),
+            Buffer::Bool(v) => Buffer::Bool(v.clone()),
+        }
+    }
+
     /// Converts to `dtype` (a copy even when the dtype is unchanged).
     pub(crate) fn to_dtype(&self, dtype: DType) -> Buffer {
         match (self, dtype) {
@@ -126,5 +136,10 @@ impl Storage {
 impl Drop for Storage {
     fn drop(&mut self) {
         LIVE_STORAGES.fetch_sub(1, Ordering::Relaxed);
+        match std::mem::replace(self.buffer.get_mut(), Buffer::Bool(Vec::new())) {
+            Buffer::F32(v) => crate::buffer_pool::give(v),
+            Buffer::F64(v) => crate::buffer_pool::give(v),
+            Buffer::Bool(_) => {}
+        }
     }
 }

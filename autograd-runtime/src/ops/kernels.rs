@@ -2,12 +2,13 @@
 //!
 //! The macros expand an expression once per float type, so one body serves F32 and F64.
 
+use crate::buffer_pool::{collect, Pooled};
 use crate::dtype::Element;
 use crate::shape::{broadcast_index_iter, broadcast_strides, numel};
 
 /// `out[i] = f(a[i'], b[i''])` over `out_shape`, reading `a` and `b` with broadcasting.
 /// PRECONDITION: `out_shape` is the broadcast of `a_shape` and `b_shape`.
-pub(crate) fn zip_broadcast<T: Copy, U>(
+pub(crate) fn zip_broadcast<T: Copy, U: Pooled>(
     a: &[T],
     a_shape: &[usize],
     b: &[T],
@@ -17,22 +18,22 @@ pub(crate) fn zip_broadcast<T: Copy, U>(
 ) -> Vec<U> {
     let n = numel(out_shape);
     if a.len() == n && b.len() == n {
-        return a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
+        return collect(n, a.iter().zip(b).map(|(&x, &y)| f(x, y)));
     }
     if b.len() == 1 && a.len() == n {
         let y = b[0];
-        return a.iter().map(|&x| f(x, y)).collect();
+        return collect(n, a.iter().map(|&x| f(x, y)));
     }
     if a.len() == 1 && b.len() == n {
         let x = a[0];
-        return b.iter().map(|&y| f(x, y)).collect();
+        return collect(n, b.iter().map(|&y| f(x, y)));
     }
     let sa = broadcast_strides(a_shape, out_shape);
     let sb = broadcast_strides(b_shape, out_shape);
-    broadcast_index_iter(out_shape, &sa)
+    let values = broadcast_index_iter(out_shape, &sa)
         .zip(broadcast_index_iter(out_shape, &sb))
-        .map(|(i, j)| f(a[i], b[j]))
-        .collect()
+        .map(|(i, j)| f(a[i], b[j]));
+    collect(n, values)
 }
 
 /// Maps every element of a float tensor to a new tensor of the same shape and dtype.
@@ -44,10 +45,10 @@ macro_rules! map_float {
             let buffer = t.buffer();
             match &*buffer {
                 $crate::storage::Buffer::F32(v) => {
-                    $crate::storage::Buffer::F32(v.iter().map(|&$x| $body).collect())
+                    $crate::storage::Buffer::F32($crate::buffer_pool::collect(v.len(), v.iter().map(|&$x| $body)))
                 }
                 $crate::storage::Buffer::F64(v) => {
-                    $crate::storage::Buffer::F64(v.iter().map(|&$x| $body).collect())
+                    $crate::storage::Buffer::F64($crate::buffer_pool::collect(v.len(), v.iter().map(|&$x| $body)))
                 }
                 $crate::storage::Buffer::Bool(_) => panic!(
                     "{}: expected a floating point tensor but got dtype torch.bool (shape {:?})",

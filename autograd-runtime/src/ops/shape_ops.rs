@@ -8,10 +8,11 @@ use crate::storage::Buffer;
 use crate::Tensor;
 
 /// Gathers `buffer` at `indices` (one source index per output element).
-fn gather_buffer(buffer: &Buffer, indices: impl Iterator<Item = usize>) -> Buffer {
+fn gather_buffer(buffer: &Buffer, indices: impl ExactSizeIterator<Item = usize>) -> Buffer {
+    let n = indices.len();
     match buffer {
-        Buffer::F32(v) => Buffer::F32(indices.map(|i| v[i]).collect()),
-        Buffer::F64(v) => Buffer::F64(indices.map(|i| v[i]).collect()),
+        Buffer::F32(v) => Buffer::F32(crate::buffer_pool::collect(n, indices.map(|i| v[i]))),
+        Buffer::F64(v) => Buffer::F64(crate::buffer_pool::collect(n, indices.map(|i| v[i]))),
         Buffer::Bool(v) => Buffer::Bool(indices.map(|i| v[i]).collect()),
     }
 }

@@ -44,7 +44,7 @@ impl Tensor {
 
     /// A leaf with a copy of the elements (not sharing storage), like `tensor.detach().clone()`.
     pub fn deep_clone(&self) -> Tensor {
-        Tensor::from_buffer(self.buffer().clone(), self.shape().to_vec())
+        Tensor::from_buffer(self.buffer().pooled_clone(), self.shape())
     }
 
     /// `self += other` on the raw elements, outside any graph; bumps the version.
@@ -107,6 +107,12 @@ impl<E: Element + Scalar> From<DMatrix<E>> for Tensor {
 
 impl<E: Element + Scalar> From<&DVector<E>> for Tensor {
     /// A 1-d tensor with the vector's elements.
+    ///
+    /// ```
+    /// use autograd::{DType, Tensor};
+    /// let t = Tensor::from(nalgebra::DVector::from_vec(vec![1.0f32, 2.0, 3.0]));
+    /// assert_eq!((t.shape(), t.dtype()), (&[3][..], DType::F32));
+    /// ```
     fn from(v: &DVector<E>) -> Tensor {
         Tensor::from_vec(v.as_slice().to_vec(), &[v.len()])
     }
@@ -119,7 +125,20 @@ impl<E: Element + Scalar> From<DVector<E>> for Tensor {
 }
 
 impl<E: Element + Scalar, const R: usize, const C: usize> From<&SMatrix<E, R, C>> for Tensor {
-    /// A `[R, C]` tensor (also for `SVector`, which is `SMatrix<E, R, 1>`: shape `[R, 1]`).
+    /// A `[R, C]` tensor. An `SVector<E, R>` is nalgebra's `SMatrix<E, R, 1>`, so it becomes
+    /// a `[R, 1]` column (unlike `DVector`, a distinct type, which becomes 1-d); `reshape(&[R])`
+    /// or `squeeze(1)` makes it 1-d.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// use nalgebra::{Matrix2x3, Vector3};
+    /// let m = Tensor::from(Matrix2x3::new(1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0));
+    /// assert_eq!(m.shape(), &[2, 3]);
+    /// assert_eq!(m.to_vec(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    /// let v = Tensor::from(Vector3::new(1.0f32, 2.0, 3.0));
+    /// assert_eq!(v.shape(), &[3, 1]);
+    /// assert_eq!(m.matmul(&v.double()).to_vec(), vec![14.0, 32.0]);
+    /// ```
     fn from(m: &SMatrix<E, R, C>) -> Tensor {
         Tensor::from_vec(column_major_to_row_major(R, C, m.as_slice()), &[R, C])
     }
@@ -137,10 +156,18 @@ fn elements_as<E: Element>(t: &Tensor) -> Vec<E> {
 }
 
 impl<E: Element + Scalar> From<&Tensor> for DMatrix<E> {
-    /// A matrix from a 2-d tensor (a 1-d tensor becomes a column; a 0-d one a 1x1 matrix).
+    /// A matrix from a 2-d tensor (a 1-d tensor becomes a column; a 0-d one a 1x1 matrix),
+    /// converting the elements to `E`.
     ///
     /// # Panics
     /// On tensors of more than 2 dims.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// use nalgebra::DMatrix;
+    /// let m: DMatrix<f64> = (&tensor![[1., 2., 3.], [4., 5., 6.]]).into();
+    /// assert_eq!((m.nrows(), m.ncols(), m[(1, 0)]), (2, 3, 4.0));
+    /// ```
     fn from(t: &Tensor) -> DMatrix<E> {
         let (r, c) = match t.shape() {
             [] => (1, 1),
@@ -152,16 +179,46 @@ impl<E: Element + Scalar> From<&Tensor> for DMatrix<E> {
     }
 }
 
+impl<E: Element + Scalar> From<Tensor> for DMatrix<E> {
+    fn from(t: Tensor) -> DMatrix<E> {
+        DMatrix::from(&t)
+    }
+}
+
 impl<E: Element + Scalar> From<&Tensor> for DVector<E> {
-    /// A vector of all elements in row-major order.
+    /// A vector of all elements in row-major order, converted to `E`.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// use nalgebra::DVector;
+    /// let v: DVector<f32> = tensor![[1., 2.], [3., 4.]].into();
+    /// assert_eq!(v.as_slice(), &[1.0, 2.0, 3.0, 4.0]);
+    /// ```
     fn from(t: &Tensor) -> DVector<E> {
         DVector::from_vec(elements_as::<E>(t))
     }
 }
 
+impl<E: Element + Scalar> From<Tensor> for DVector<E> {
+    fn from(t: Tensor) -> DVector<E> {
+        DVector::from(&t)
+    }
+}
+
 impl<E: Element + Scalar, const R: usize, const C: usize> TryFrom<&Tensor> for SMatrix<E, R, C> {
     type Error = String;
-    /// A fixed-size matrix from a tensor with `R * C` elements (row-major).
+    /// A fixed-size matrix (or `SVector`) from a tensor of any shape with `R * C` elements,
+    /// read in row-major order and converted to `E`; an error naming the sizes otherwise.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// use nalgebra::{Matrix2, Vector3};
+    /// let m = Matrix2::<f64>::try_from(&tensor![[1., 2.], [3., 4.]]).unwrap();
+    /// assert_eq!(m, Matrix2::new(1.0, 2.0, 3.0, 4.0));
+    /// let v = Vector3::<f32>::try_from(&tensor![1., 2., 3.]).unwrap();
+    /// assert_eq!(v, Vector3::new(1.0, 2.0, 3.0));
+    /// assert!(Vector3::<f32>::try_from(&tensor![1., 2.]).is_err());
+    /// ```
     fn try_from(t: &Tensor) -> Result<SMatrix<E, R, C>, String> {
         if t.numel() != R * C {
             return Err(format!(
@@ -171,6 +228,13 @@ impl<E: Element + Scalar, const R: usize, const C: usize> TryFrom<&Tensor> for S
             ));
         }
         Ok(SMatrix::from_row_slice(&elements_as::<E>(t)))
+    }
+}
+
+impl<E: Element + Scalar, const R: usize, const C: usize> TryFrom<Tensor> for SMatrix<E, R, C> {
+    type Error = String;
+    fn try_from(t: Tensor) -> Result<SMatrix<E, R, C>, String> {
+        SMatrix::try_from(&t)
     }
 }
 

@@ -1,0 +1,106 @@
+//! A per-thread cache of large element buffers, like PyTorch's caching CPU allocator.
+//!
+//! glibc serves allocations above 128 KiB with fresh `mmap`s, so every large op result costs
+//! page faults on first touch and a `munmap` on drop. Ops on big tensors (W3, W4) allocate the
+//! same sizes every iteration; recycling the buffers removes that cost.
+
+use std::cell::RefCell;
+
+/// Buffers smaller than this many bytes go straight to the system allocator.
+const MIN_POOLED_BYTES: usize = 64 * 1024;
+/// At most this many bytes are kept per thread and element type.
+const MAX_POOLED_BYTES: usize = 256 * 1024 * 1024;
+/// At most this many buffers are kept per thread and element type.
+const MAX_POOLED_BUFFERS: usize = 32;
+
+/// An element type with a pool.
+pub(crate) trait Pooled: Copy + 'static {
+    fn with_pool<R>(f: impl FnOnce(&mut Vec<Vec<Self>>) -> R) -> Option<R>;
+}
+
+thread_local! {
+    static POOL_F32: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };
+    static POOL_F64: RefCell<Vec<Vec<f64>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Pooled for f32 {
+    fn with_pool<R>(f: impl FnOnce(&mut Vec<Vec<f32>>) -> R) -> Option<R> {
+        POOL_F32.try_with(|p| f(&mut p.borrow_mut())).ok()
+    }
+}
+
+impl Pooled for f64 {
+    fn with_pool<R>(f: impl FnOnce(&mut Vec<Vec<f64>>) -> R) -> Option<R> {
+        POOL_F64.try_with(|p| f(&mut p.borrow_mut())).ok()
+    }
+}
+
+impl Pooled for bool {
+    /// Bool results (comparisons) are not worth caching.
+    fn with_pool<R>(_f: impl FnOnce(&mut Vec<Vec<bool>>) -> R) -> Option<R> {
+        None
+    }
+}
+
+/// An empty vector with room for `n` elements, recycled when a cached one fits.
+pub(crate) fn take<T: Pooled>(n: usize) -> Vec<T> {
+    if n * std::mem::size_of::<T>() >= MIN_POOLED_BYTES {
+        let cached = T::with_pool(|pool| {
+            // Best fit among buffers no more than twice as large as needed.
+            let best = pool
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.capacity() >= n && v.capacity() <= 2 * n)
+                .min_by_key(|(_, v)| v.capacity())
+                .map(|(i, _)| i);
+            best.map(|i| pool.swap_remove(i))
+        })
+        .flatten();
+        if let Some(mut v) = cached {
+            v.clear();
+            return v;
+        }
+    }
+    Vec::with_capacity(n)
+}
+
+/// Collects `values` (exactly `n` of them) into a possibly recycled vector.
+pub(crate) fn collect<T: Pooled>(n: usize, values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v = take(n);
+    v.extend(values);
+    v
+}
+
+/// Gives a buffer back for reuse (or frees it when it is small or the pool is full).
+pub(crate) fn give<T: Pooled>(v: Vec<T>) {
+    let bytes = v.capacity() * std::mem::size_of::<T>();
+    if bytes < MIN_POOLED_BYTES {
+        return;
+    }
+    T::with_pool(|pool| {
+        let held: usize = pool
+            .iter()
+            .map(|b| b.capacity() * std::mem::size_of::<T>())
+            .sum();
+        if pool.len() < MAX_POOLED_BUFFERS && held + bytes <= MAX_POOLED_BYTES {
+            pool.push(v);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_buffers_are_recycled_and_small_ones_are_not() {
+        let v: Vec<f32> = take(100_000);
+        let ptr = v.as_ptr();
+        give(v);
+        let again: Vec<f32> = take(90_000);
+        assert_eq!(again.as_ptr(), ptr);
+        assert!(again.is_empty());
+        let small: Vec<f64> = take(10);
+        assert!(small.capacity() >= 10);
+    }
+}
