@@ -6,6 +6,7 @@
 mod anomaly;
 mod autograd_fns;
 mod buffer_pool;
+mod dot;
 mod dtype;
 mod engine;
 mod error;
@@ -23,6 +24,11 @@ mod tensor;
 
 pub mod function;
 pub mod functional;
+pub mod nn;
+pub mod optim;
+// `autograd::safetensors` wraps the `safetensors` crate, which the file reaches as `::safetensors`.
+#[path = "safetensors_io.rs"]
+pub mod safetensors;
 #[doc(hidden)]
 pub mod macro_support;
 
