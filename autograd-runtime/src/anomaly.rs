@@ -1,4 +1,4 @@
-//! Anomaly detection: fail a backward at the first node that produces NaN or infinity.
+//! Anomaly detection: fail a backward at the first node that produces NaN.
 
 use crate::error::AutogradError;
 use crate::graph::Node;
@@ -23,12 +23,13 @@ impl Drop for AnomalyGuard {
 }
 
 /// Runs `f` with anomaly detection on, as `torch.autograd.detect_anomaly()`: a backward inside
-/// that produces NaN or infinity fails with the node's name and where its forward op was called.
+/// that produces NaN fails with the node's name and where its forward op was called.
 ///
 /// ```
 /// use autograd::{detect_anomaly, Tensor};
 /// let x = Tensor::from_vec(vec![0.0f64], &[1]).requires_grad_(true);
-/// let err = detect_anomaly(|| x.sqrt().sum().try_backward()).unwrap_err();
+/// // sqrt'(0) = inf, times the 0 flowing back from `* 0.0`, is NaN.
+/// let err = detect_anomaly(|| (x.sqrt() * 0.0).sum().try_backward()).unwrap_err();
 /// assert!(err.to_string().contains("SqrtBackward0"));
 /// ```
 pub fn detect_anomaly<R>(f: impl FnOnce() -> R) -> R {
@@ -43,7 +44,8 @@ pub(crate) fn check_gradients(node: &Node, grads: &[Option<Tensor>]) -> Result<(
     }
     for (index, grad) in grads.iter().enumerate() {
         if let Some(g) = grad {
-            if g.to_vec().iter().any(|v| !v.is_finite()) {
+            // As PyTorch: NaN is an anomaly, infinity is not (sqrt'(0) = inf is legitimate).
+            if g.to_vec().iter().any(|v| v.is_nan()) {
                 return Err(AutogradError::Anomaly {
                     node: node.name.to_string(),
                     index,

@@ -93,7 +93,7 @@ pub enum AutogradError {
         /// What was wrong.
         reason: String,
     },
-    /// Anomaly detection found NaN or infinity in a gradient.
+    /// Anomaly detection found NaN in a gradient.
     #[error("Function '{node}' returned nan values in its {index}th output. (forward op called at {location})")]
     Anomaly {
         /// Node that produced it.

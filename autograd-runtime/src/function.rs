@@ -39,7 +39,7 @@
 //! ```
 
 use crate::error::AutogradError;
-use crate::graph::{needs_grad, record, BackwardCtx, BackwardFn, SavedTensor};
+use crate::graph::{needs_grad, record_saving, BackwardCtx, BackwardFn, SavedTensor};
 use crate::shape::broadcast_shapes;
 use crate::{no_grad, Tensor};
 use std::any::Any;
@@ -216,6 +216,7 @@ pub fn apply<F: Function>(function: F, inputs: &[&Tensor]) -> Vec<Tensor> {
     }
     let expected: Vec<Vec<usize>> = inputs.iter().map(|t| t.shape().to_vec()).collect();
     let (saved, values) = (std::mem::take(&mut ctx.saved), ctx.values.clone());
+    let saves = !saved.is_empty();
     drop(ctx);
     let backward: BackwardFn = Box::new(move |bctx, grads| {
         let unpacked = saved
@@ -234,7 +235,7 @@ pub fn apply<F: Function>(function: F, inputs: &[&Tensor]) -> Vec<Tensor> {
         let grads = function.backward(&ctx, grads);
         validate(bctx, grads, &expected)
     });
-    let recorded = record(name, inputs, outputs.clone(), backward);
+    let recorded = record_saving(name, inputs, outputs.clone(), backward, saves);
     recorded
         .into_iter()
         .zip(outputs)

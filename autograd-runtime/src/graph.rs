@@ -155,7 +155,9 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
 }
 
 /// Whether an op on `inputs` must record a node: grad mode on and some input requires grad.
+/// Ops call it first, before saving anything, so it also starts a fresh count of saves.
 pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
+    SAVED_SINCE_RECORD.with(|c| c.set(0));
     is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
 }
 
@@ -169,7 +171,30 @@ pub(crate) fn record(
     outputs: Vec<Tensor>,
     backward: BackwardFn,
 ) -> Vec<Tensor> {
-    let node = new_function_node(name.into(), inputs, &outputs, backward);
+    let node = new_function_node(name.into(), inputs, &outputs, backward, None);
+    outputs
+        .into_iter()
+        .enumerate()
+        .map(|(slot, t)| {
+            t.with_grad_fn(Edge {
+                node: node.clone(),
+                slot,
+            })
+        })
+        .collect()
+}
+
+/// [`record`] for callers that know whether their rule holds saved tensors (custom functions
+/// save them through a context, interleaved with other ops).
+#[track_caller]
+pub(crate) fn record_saving(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    outputs: Vec<Tensor>,
+    backward: BackwardFn,
+    saves: bool,
+) -> Vec<Tensor> {
+    let node = new_function_node(name.into(), inputs, &outputs, backward, Some(saves));
     outputs
         .into_iter()
         .enumerate()
@@ -190,7 +215,13 @@ pub(crate) fn record_one(
     output: Tensor,
     backward: BackwardFn,
 ) -> Tensor {
-    let node = new_function_node(name.into(), inputs, std::slice::from_ref(&output), backward);
+    let node = new_function_node(
+        name.into(),
+        inputs,
+        std::slice::from_ref(&output),
+        backward,
+        None,
+    );
     output.with_grad_fn(Edge { node, slot: 0 })
 }
 
@@ -200,6 +231,7 @@ fn new_function_node(
     inputs: &[&Tensor],
     outputs: &[Tensor],
     backward: BackwardFn,
+    saves: Option<bool>,
 ) -> Arc<Node> {
     let next = inputs.iter().map(|t| gradient_edge(t)).collect();
     let metas = outputs
@@ -216,7 +248,8 @@ fn new_function_node(
         NodeKind::Function(Mutex::new(Some(backward))),
         Location::caller(),
     );
-    node.saves_tensors = SAVED_SINCE_RECORD.with(|c| c.replace(0)) > 0;
+    let counted = SAVED_SINCE_RECORD.with(|c| c.replace(0)) > 0;
+    node.saves_tensors = saves.unwrap_or(counted);
     Arc::new(node)
 }
 

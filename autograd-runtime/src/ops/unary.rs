@@ -126,10 +126,11 @@ impl Tensor {
         }, |g, y| g.mul(&y.mul(&y.rsub_scalar(1.0)))
     );
 
-    /// `max(x, 0)`. d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
+    /// `max(x, 0)` (NaN stays NaN). d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
     #[track_caller]
     pub fn relu(&self) -> Tensor {
-        let out = map_float!("relu", self, |x| if x > like(x, 0.0) {
+        // NaN stays NaN (as PyTorch); -0 becomes 0.
+        let out = map_float!("relu", self, |x| if x > like(x, 0.0) || x.is_nan() {
             x
         } else {
             like(x, 0.0)
@@ -144,7 +145,13 @@ impl Tensor {
                 let mask = if ctx.create_graph() {
                     input.get(ctx)?.sign().relu()
                 } else {
-                    output.get(ctx)?.gt(0.0).to_dtype(g.dtype())
+                    // threshold_backward: the gradient passes unless the output is <= 0, so
+                    // it also passes at NaN.
+                    output
+                        .get(ctx)?
+                        .le(0.0)
+                        .to_dtype(g.dtype())
+                        .rsub_scalar(1.0)
                 };
                 Ok(vec![Some(g.mul(&mask))])
             }
