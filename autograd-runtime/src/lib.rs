@@ -24,13 +24,13 @@ mod tensor;
 
 pub mod function;
 pub mod functional;
+#[doc(hidden)]
+pub mod macro_support;
 pub mod nn;
 pub mod optim;
 // `autograd::safetensors` wraps the `safetensors` crate, which the file reaches as `::safetensors`.
 #[path = "safetensors_io.rs"]
 pub mod safetensors;
-#[doc(hidden)]
-pub mod macro_support;
 
 pub use anomaly::{detect_anomaly, is_anomaly_enabled};
 pub use autograd_fns::{backward, grad, Backward, Grad};

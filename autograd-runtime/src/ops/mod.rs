@@ -3,10 +3,10 @@
 pub(crate) mod binary;
 mod compare;
 mod dropout;
-pub(crate) mod kernels;
 mod indexing;
 mod inplace;
 mod join;
+pub(crate) mod kernels;
 mod loss;
 mod matmul;
 mod operators;
