@@ -3,7 +3,7 @@
 //! The pipeline is `parse` (the arguments and the function) -> `analyze` (is a tensor body a
 //! static path?) -> `expand` (plain-number gradient, static node, or the dynamic tape), with
 //! every error collected in `diagnostics` and spanned on the offending code. This file only
-//! converts between `proc_macro` and `proc_macro2`; the logic is in [`expand::differentiable`].
+//! converts between `proc_macro` and `proc_macro2`; the logic is in `expand::differentiable`.
 
 #![forbid(unsafe_code)]
 
