@@ -21,8 +21,8 @@ pub enum ArgKind {
     Shape,
 }
 
-/// How an op's backward is built (read by the static expansion, phase 2).
-#[allow(dead_code)] // the variants' payloads are read by the static expansion (phase 2)
+/// How an op's backward is built: the static expansion matches on it exhaustively, so a new
+/// class cannot be added without its adjoint.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OpClass {
     /// Elementwise through the scalar engine: fuses with its neighbours.
@@ -30,13 +30,39 @@ pub enum OpClass {
     /// `pow(p)`: elementwise `powf` with a scalar exponent; fuses too.
     Pow,
     /// `sum`, `mean`, `norm`, `sum_dim`, `mean_dim`.
-    Reduction,
+    Reduction(Reduction),
     /// `matmul`.
     MatMul,
     /// `t`, `transpose`, `reshape`, `unsqueeze`, `squeeze`: the data does not change.
-    Layout,
+    Layout(Layout),
     /// `clone()`: the same tensor.
     Identity,
+}
+
+/// The reductions. `sum` and `mean` may end a fused chain.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Reduction {
+    Sum,
+    Mean,
+    Norm,
+    /// `sum_dim(dim, keepdim)`.
+    SumDim,
+    /// `mean_dim(dim, keepdim)`.
+    MeanDim,
+}
+
+/// The ops that only change how the elements are seen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Layout {
+    T,
+    /// `transpose(d0, d1)`.
+    Transpose,
+    /// `reshape(&[..])`.
+    Reshape,
+    /// `unsqueeze(d)`.
+    Unsqueeze,
+    /// `squeeze(d)`.
+    Squeeze,
 }
 
 /// One tensor method.
@@ -49,7 +75,7 @@ pub struct TensorOp {
 }
 
 impl TensorOp {
-    #[cfg_attr(not(test), allow(dead_code))] // read by the static expansion (phase 2)
+    #[cfg(test)]
     pub fn is_elementwise(&self) -> bool {
         matches!(self.class, OpClass::Elementwise(_) | OpClass::Pow)
     }
@@ -76,28 +102,31 @@ pub static TENSOR_OPS: &[TensorOp] = ops! {
     "relu"() => Elementwise(UnaryFn::Relu),
     "neg"() => Elementwise(UnaryFn::Neg),
     "pow"(Scalar) => Pow,
-    "sum"() => Reduction,
-    "mean"() => Reduction,
-    "norm"() => Reduction,
-    "sum_dim"(Dim, Bool) => Reduction,
-    "mean_dim"(Dim, Bool) => Reduction,
+    "sum"() => Reduction(Reduction::Sum),
+    "mean"() => Reduction(Reduction::Mean),
+    "norm"() => Reduction(Reduction::Norm),
+    "sum_dim"(Dim, Bool) => Reduction(Reduction::SumDim),
+    "mean_dim"(Dim, Bool) => Reduction(Reduction::MeanDim),
     "matmul"(Tensor) => MatMul,
-    "t"() => Layout,
-    "transpose"(Dim, Dim) => Layout,
-    "reshape"(Shape) => Layout,
-    "unsqueeze"(Dim) => Layout,
-    "squeeze"(Dim) => Layout,
+    "t"() => Layout(Layout::T),
+    "transpose"(Dim, Dim) => Layout(Layout::Transpose),
+    "reshape"(Shape) => Layout(Layout::Reshape),
+    "unsqueeze"(Dim) => Layout(Layout::Unsqueeze),
+    "squeeze"(Dim) => Layout(Layout::Squeeze),
     "clone"() => Identity,
 };
 
-/// The operators between tensors (and tensors and scalars): elementwise, broadcasting.
-#[allow(dead_code)] // read by the static expansion (phase 2)
-pub const TENSOR_OPERATORS: &[(BinaryOp, &str)] = &[
-    (BinaryOp::Add, "+"),
-    (BinaryOp::Sub, "-"),
-    (BinaryOp::Mul, "*"),
-    (BinaryOp::Div, "/"),
-];
+/// The runtime's method for `a op b` between two tensors, `tensor op scalar` and
+/// `scalar op tensor` (what the operator impls call, so the static forward computes exactly
+/// what the tape would).
+pub fn operator_methods(op: BinaryOp) -> [&'static str; 3] {
+    match op {
+        BinaryOp::Add => ["add", "add_scalar", "add_scalar"],
+        BinaryOp::Sub => ["sub", "sub_scalar", "rsub_scalar"],
+        BinaryOp::Mul => ["mul", "mul_scalar", "mul_scalar"],
+        BinaryOp::Div => ["div", "div_scalar", "rdiv_scalar"],
+    }
+}
 
 pub fn tensor_method(name: &str) -> Option<&'static TensorOp> {
     TENSOR_OPS.iter().find(|op| op.name == name)

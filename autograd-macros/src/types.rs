@@ -108,6 +108,8 @@ pub fn classify_param(ty: &Type) -> ParamTy {
 pub fn classify_return(ty: &Type) -> ReturnTy {
     match ty {
         Type::Paren(inner) => classify_return(&inner.elem),
+        // A type passed through a `macro_rules!` fragment (`$ret:ty`) arrives grouped.
+        Type::Group(inner) => classify_return(&inner.elem),
         Type::Tuple(tuple) if !tuple.elems.is_empty() && tuple.elems.iter().all(is_tensor) => {
             ReturnTy::TensorTuple(tuple.elems.len())
         }
@@ -118,6 +120,9 @@ pub fn classify_return(ty: &Type) -> ReturnTy {
 
 /// `f32` or `f64`, written as a bare path.
 pub fn float_ty(ty: &Type) -> Option<FloatTy> {
+    if let Type::Group(inner) = ty {
+        return float_ty(&inner.elem);
+    }
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;

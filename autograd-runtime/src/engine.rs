@@ -8,6 +8,7 @@ use crate::grad_mode::GradModeGuard;
 use crate::graph::{BackwardCtx, Edge, Node, NodeKind};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
+use smallvec::SmallVec;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
 
@@ -51,6 +52,41 @@ fn id(node: &Arc<Node>) -> NodeId {
     Arc::as_ptr(node)
 }
 
+/// Positions of the nodes of one backward in its post-order: per-run state lives in vectors
+/// indexed by position. Small graphs (the common case) are searched linearly, which beats
+/// hashing for a few dozen nodes.
+struct NodeIndex {
+    ids: Vec<NodeId>,
+    map: Option<NodeMap<usize>>,
+}
+
+impl NodeIndex {
+    const LINEAR_LIMIT: usize = 32;
+
+    fn new(order: &[Arc<Node>]) -> NodeIndex {
+        let ids: Vec<NodeId> = order.iter().map(id).collect();
+        let map = (ids.len() > Self::LINEAR_LIMIT)
+            .then(|| ids.iter().enumerate().map(|(i, &n)| (n, i)).collect());
+        NodeIndex { ids, map }
+    }
+
+    /// PRECONDITION: `node` is in the order this index was built from.
+    fn of(&self, node: &Arc<Node>) -> usize {
+        let wanted = id(node);
+        match &self.map {
+            Some(map) => map[&wanted],
+            None => self
+                .ids
+                .iter()
+                .position(|&n| n == wanted)
+                .expect("node in the walk"),
+        }
+    }
+}
+
+/// The gradients arriving at one node, one entry per output (empty until the first arrives).
+type Pending = SmallVec<[Option<Tensor>; 1]>;
+
 /// Runs a backward.
 /// PRECONDITION: each root gradient has its root's shape and a floating dtype.
 /// POSTCONDITION: on `Ok`, leaves (backward mode) and retained non-leaves hold their summed
@@ -58,59 +94,63 @@ fn id(node: &Arc<Node>) -> NodeId {
 /// `.grad()` has changed (writes are committed only after the whole walk succeeded).
 pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradError> {
     let _mode = GradModeGuard::new(request.create_graph);
+    let create_graph = request.create_graph;
     let order = post_order(request.roots.iter().map(|(e, _)| e.node.clone()));
-    let needed = needed_nodes(&order, request.capture.as_deref());
-    let mut dependencies: NodeMap<usize> =
-        NodeMap::with_capacity_and_hasher(order.len(), Default::default());
+    let index = NodeIndex::new(&order);
+    let needed = request
+        .capture
+        .as_deref()
+        .map(|c| needed_nodes(&order, &index, c));
+    let captures: Vec<Option<(usize, usize)>> = request
+        .capture
+        .iter()
+        .flatten()
+        .map(|e| {
+            e.as_ref()
+                .map(|e| (index_if_reached(&index, &e.node), e.slot))
+        })
+        .map(|e| e.and_then(|(i, slot)| i.map(|i| (i, slot))))
+        .collect();
+
+    let mut dependencies = vec![0usize; order.len()];
     for node in &order {
         for edge in node.next.iter().flatten() {
-            *dependencies.entry(id(&edge.node)).or_insert(0) += 1;
+            dependencies[index.of(&edge.node)] += 1;
         }
     }
-
-    let mut pending: NodeMap<Vec<Option<Tensor>>> = NodeMap::default();
+    let mut pending: Vec<Pending> = (0..order.len()).map(|_| Pending::new()).collect();
+    let mut ready: Vec<usize> = Vec::new();
     for (edge, grad) in &request.roots {
-        add_gradient(&mut pending, edge, grad.clone(), request.create_graph)?;
-    }
-    let mut ready: Vec<Arc<Node>> = Vec::new();
-    for (edge, _) in &request.roots {
-        let node_id = id(&edge.node);
-        if dependencies.get(&node_id).copied().unwrap_or(0) == 0
-            && !ready.iter().any(|n| id(n) == node_id)
-        {
-            ready.push(edge.node.clone());
+        let i = index.of(&edge.node);
+        add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
+        if dependencies[i] == 0 && !ready.contains(&i) {
+            ready.push(i);
         }
     }
 
-    let mut captured: Vec<Option<Tensor>> = request
-        .capture
-        .as_ref()
-        .map(|c| vec![None; c.len()])
-        .unwrap_or_default();
+    let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
     let mut leaf_updates: Vec<(Tensor, Tensor)> = Vec::new();
     let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
 
-    while let Some(node) = ready.pop() {
-        let node_id = id(&node);
-        let mut grads = pending.remove(&node_id).unwrap_or_default();
+    while let Some(i) = ready.pop() {
+        let node = &order[i];
+        let mut grads = std::mem::take(&mut pending[i]);
         match &node.kind {
             NodeKind::AccumulateGrad(leaf) => {
                 if let Some(g) = grads.first_mut().and_then(Option::take) {
                     grads[0] = Some(run_leaf_hooks(leaf, g));
                 }
             }
-            NodeKind::Function(_) => retained_updates.extend(run_output_hooks(&node, &mut grads)),
+            NodeKind::Function(_) => retained_updates.extend(run_output_hooks(node, &mut grads)),
         }
-        if let Some(capture) = &request.capture {
-            for (i, edge) in capture.iter().enumerate() {
-                if let Some(edge) = edge {
-                    if id(&edge.node) == node_id {
-                        captured[i] = grads.get(edge.slot).cloned().flatten();
-                    }
+        for (k, capture) in captures.iter().enumerate() {
+            if let Some((target, slot)) = *capture {
+                if target == i {
+                    captured[k] = grads.get(slot).cloned().flatten();
                 }
             }
         }
-        if request.capture.is_some() && !needed.contains(&node_id) {
+        if needed.as_ref().is_some_and(|needed| !needed[i]) {
             continue;
         }
         match &node.kind {
@@ -121,21 +161,19 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
                     }
                 }
             }
-            NodeKind::Function(slot) => {
-                let input_grads = run_node(&node, slot, grads, &request)?;
+            NodeKind::Function(rule) => {
+                let input_grads = run_node(node, rule, grads, &request)?;
                 for (edge, grad) in node.next.iter().zip(input_grads) {
                     let (Some(edge), Some(grad)) = (edge, grad) else {
                         continue;
                     };
-                    add_gradient(&mut pending, edge, grad, request.create_graph)?;
+                    add_gradient(&mut pending[index.of(&edge.node)], edge, grad, create_graph)?;
                 }
                 for edge in node.next.iter().flatten() {
-                    let count = dependencies
-                        .get_mut(&id(&edge.node))
-                        .expect("counted above");
-                    *count -= 1;
-                    if *count == 0 {
-                        ready.push(edge.node.clone());
+                    let j = index.of(&edge.node);
+                    dependencies[j] -= 1;
+                    if dependencies[j] == 0 {
+                        ready.push(j);
                     }
                 }
             }
@@ -143,24 +181,33 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     }
 
     for (leaf, grad) in leaf_updates {
-        accumulate(&leaf, grad, request.create_graph);
+        accumulate(&leaf, grad, create_graph);
     }
     for (weak, grad) in retained_updates {
         if let Some(inner) = weak.upgrade() {
-            accumulate(&Tensor { inner }, grad, request.create_graph);
+            accumulate(&Tensor { inner }, grad, create_graph);
         }
     }
     Ok(captured)
+}
+
+/// The position of `node` if the walk reaches it (a captured input may be unused).
+fn index_if_reached(index: &NodeIndex, node: &Arc<Node>) -> Option<usize> {
+    let wanted = id(node);
+    match &index.map {
+        Some(map) => map.get(&wanted).copied(),
+        None => index.ids.iter().position(|&n| n == wanted),
+    }
 }
 
 /// Calls one node's rule on its incoming gradients (missing ones materialised as zeros).
 fn run_node(
     node: &Node,
     slot: &parking_lot::Mutex<Option<crate::graph::BackwardFn>>,
-    grads: Vec<Option<Tensor>>,
+    grads: Pending,
     request: &Request,
 ) -> Result<Vec<Option<Tensor>>, AutogradError> {
-    let grads: Vec<Tensor> = node
+    let grads: SmallVec<[Tensor; 1]> = node
         .outputs
         .iter()
         .enumerate()
@@ -209,7 +256,7 @@ fn run_node(
 /// Adds `grad` into the pending gradient of `edge`'s node and slot, converting it to the dtype
 /// that slot holds.
 fn add_gradient(
-    pending: &mut NodeMap<Vec<Option<Tensor>>>,
+    slots: &mut Pending,
     edge: &Edge,
     grad: Tensor,
     create_graph: bool,
@@ -231,9 +278,9 @@ fn add_gradient(
     } else {
         grad.to_dtype(meta.dtype)
     };
-    let slots = pending
-        .entry(id(&edge.node))
-        .or_insert_with(|| vec![None; edge.node.outputs.len()]);
+    if slots.is_empty() {
+        slots.resize(edge.node.outputs.len(), None);
+    }
     let entry = &mut slots[edge.slot];
     *entry = Some(match entry.take() {
         None => grad,
@@ -258,6 +305,7 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
     *slot = Some(match slot.take() {
         None if create_graph => grad,
         // A fresh buffer: later in-place updates must not reach tensors the rules returned.
+        None if grad.is_exclusive() => grad,
         None => grad.detach().deep_clone(),
         Some(existing) if create_graph => &existing + &grad,
         Some(existing) => {
@@ -294,22 +342,24 @@ fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Vec<Arc<Node>> {
 }
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
-/// edge. Empty in backward mode, meaning "all".
-fn needed_nodes(order: &[Arc<Node>], capture: Option<&[Option<Edge>]>) -> NodeSet {
-    let mut needed = NodeSet::default();
-    let Some(capture) = capture else {
-        return needed;
-    };
-    let mut reaches: NodeSet = capture.iter().flatten().map(|e| id(&e.node)).collect();
-    for node in order {
+/// edge (by position in `order`, which lists children before parents).
+fn needed_nodes(order: &[Arc<Node>], index: &NodeIndex, capture: &[Option<Edge>]) -> Vec<bool> {
+    let mut reaches = vec![false; order.len()];
+    for edge in capture.iter().flatten() {
+        if let Some(i) = index_if_reached(index, &edge.node) {
+            reaches[i] = true;
+        }
+    }
+    let mut needed = vec![false; order.len()];
+    for (i, node) in order.iter().enumerate() {
         if node
             .next
             .iter()
             .flatten()
-            .any(|e| reaches.contains(&id(&e.node)))
+            .any(|e| reaches[index.of(&e.node)])
         {
-            needed.insert(id(node));
-            reaches.insert(id(node));
+            needed[i] = true;
+            reaches[i] = true;
         }
     }
     needed

@@ -172,16 +172,7 @@ pub(crate) fn record(
     backward: BackwardFn,
 ) -> Vec<Tensor> {
     let node = new_function_node(name.into(), inputs, &outputs, backward, None);
-    outputs
-        .into_iter()
-        .enumerate()
-        .map(|(slot, t)| {
-            t.with_grad_fn(Edge {
-                node: node.clone(),
-                slot,
-            })
-        })
-        .collect()
+    attach_outputs(node, outputs)
 }
 
 /// [`record`] for callers that know whether their rule holds saved tensors (custom functions
@@ -195,15 +186,19 @@ pub(crate) fn record_saving(
     saves: bool,
 ) -> Vec<Tensor> {
     let node = new_function_node(name.into(), inputs, &outputs, backward, Some(saves));
+    attach_outputs(node, outputs)
+}
+
+/// Output `i` becomes slot `i` of `node`.
+fn attach_outputs(node: Arc<Node>, outputs: Vec<Tensor>) -> Vec<Tensor> {
+    let edges = (0..outputs.len()).map(|slot| Edge {
+        node: node.clone(),
+        slot,
+    });
     outputs
         .into_iter()
-        .enumerate()
-        .map(|(slot, t)| {
-            t.with_grad_fn(Edge {
-                node: node.clone(),
-                slot,
-            })
-        })
+        .zip(edges)
+        .map(|(t, edge)| t.with_grad_fn(edge))
         .collect()
 }
 

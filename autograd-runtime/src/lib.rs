@@ -25,6 +25,8 @@ mod tensor;
 pub mod function;
 pub mod functional;
 #[doc(hidden)]
+pub mod kernels;
+#[doc(hidden)]
 pub mod macro_support;
 pub mod nn;
 pub mod optim;

@@ -31,15 +31,23 @@ pub enum Kind {
 
 /// A static body: `let name = value;` statements, then the result (one tensor, or the
 /// elements of a returned tuple).
-#[allow(dead_code)] // read by the static expansion (phase 2)
 #[derive(Debug)]
 pub struct StaticBody {
-    pub lets: Vec<(Ident, TExpr)>,
+    pub lets: Vec<Let>,
     pub result: Vec<TExpr>,
 }
 
+/// `let pat = value;` where `pat` binds `name` (`name`, `mut name`, `name: T`).
+#[derive(Debug)]
+pub struct Let {
+    pub name: Ident,
+    /// The pattern as written (the static expansion re-emits non-tensor `let`s verbatim, type
+    /// ascription included).
+    pub pat: Pat,
+    pub value: TExpr,
+}
+
 /// An expression of a static body. `&x`, `x.clone()` and parentheses are looked through.
-#[allow(dead_code)] // read by the static expansion (phase 2)
 #[derive(Debug)]
 pub enum TExpr {
     /// A tensor parameter or `let`.
@@ -116,7 +124,7 @@ impl Analyzer {
     }
 
     /// A statement before the tail: only `let name = value;` is static.
-    fn stmt(&mut self, stmt: &Stmt) -> Result<(Ident, TExpr), NotStatic> {
+    fn stmt(&mut self, stmt: &Stmt) -> Result<Let, NotStatic> {
         match stmt {
             Stmt::Local(local) => {
                 let Some(name) = plain_binding(&local.pat) else {
@@ -136,7 +144,11 @@ impl Analyzer {
                 }
                 let value = self.expr(&init.expr)?;
                 self.env.push((name.clone(), value.kind()));
-                Ok((name.clone(), value))
+                Ok(Let {
+                    name: name.clone(),
+                    pat: local.pat.clone(),
+                    value,
+                })
             }
             Stmt::Expr(expr, _) => {
                 self.expr(expr)?;

@@ -282,12 +282,16 @@ const TUTORIAL: &str =
 
 #[test]
 fn static_tensor_bodies_are_accepted() {
-    for attr in ["", "static", "dynamic", "static, crate = ::autograd"] {
-        assert_eq!(
-            expand(attr, TUTORIAL),
-            tokens(TUTORIAL).to_string(),
-            "attr {attr}"
+    // `dynamic` keeps the function as written; a static body otherwise gets one node.
+    assert_eq!(expand("dynamic", TUTORIAL), tokens(TUTORIAL).to_string());
+    for attr in ["", "static", "static, crate = ::autograd"] {
+        let out = expand(attr, TUTORIAL);
+        assert!(
+            out.starts_with("fn out (x : & Tensor) -> Tensor {"),
+            "{out}"
         );
+        assert!(out.contains("\"OutBackward\""), "{out}");
+        assert!(out.contains("record_outputs"), "{out}");
     }
     let cases = [
         "fn f(x: &Tensor, w: &Tensor, b: &Tensor) -> Tensor { let h = (x.matmul(w) + b).tanh(); (&h * &h).mean() }",
@@ -299,6 +303,65 @@ fn static_tensor_bodies_are_accepted() {
     for item in cases {
         expand("static", item);
     }
+}
+
+#[test]
+fn the_node_is_named_after_the_function() {
+    use super::static_mode::node_name;
+    let name = |s: &str| node_name(&syn::parse_str(s).unwrap());
+    assert_eq!(name("two_layer_loss"), "TwoLayerLossBackward");
+    assert_eq!(name("out"), "OutBackward");
+    assert_eq!(name("_private_f2"), "PrivateF2Backward");
+    assert_eq!(name("r#loop"), "LoopBackward");
+    assert_eq!(name("already_CamelCase"), "AlreadyCamelCaseBackward");
+}
+
+#[test]
+fn the_expansion_names_the_crate_path_it_is_given() {
+    let out = expand("crate = ::my::ad", TUTORIAL);
+    assert!(
+        out.contains(":: my :: ad :: __private :: record_outputs"),
+        "{out}"
+    );
+    assert!(!out.contains(":: autograd ::"), "{out}");
+}
+
+#[test]
+fn a_chain_becomes_two_loops_and_its_backward_makes_no_tensor() {
+    let out = expand(
+        "static",
+        "fn f(x: &Tensor) -> Tensor { ((x * 2.0 + 1.0).tanh() * x).sum() }",
+    );
+    assert_eq!(out.matches("fused_forward").count(), 1, "{out}");
+    assert_eq!(out.matches("fused_backward").count(), 1, "{out}");
+    // One instance per dtype, through the fused loops' math.
+    assert!(
+        out.contains("< f32 as :: autograd :: __private :: FusedMath > :: tanh"),
+        "{out}"
+    );
+    assert!(
+        out.contains("< f64 as :: autograd :: __private :: FusedMath > :: tanh"),
+        "{out}"
+    );
+    // The fused branch of the backward: the loops, then only adding into the leaf's adjoint.
+    let fused_branch = out
+        .split(":: core :: option :: Option :: None =>")
+        .nth(1)
+        .and_then(|rest| rest.split(":: core :: option :: Option :: Some ((").next())
+        .expect("the fused branch");
+    for op in [". mul (", ". tanh ()", ". add (", ". sum ()", "Tensor :: "] {
+        assert!(!fused_branch.contains(op), "{op} in {fused_branch}");
+    }
+}
+
+#[test]
+fn ops_outside_chains_are_not_fused() {
+    let out = expand(
+        "static",
+        "fn f(x: &Tensor, w: &Tensor) -> Tensor { x.matmul(w).t().sum() }",
+    );
+    assert!(!out.contains("fused_forward"), "{out}");
+    assert!(out.contains("matmul_backward"), "{out}");
 }
 
 #[test]
@@ -414,6 +477,12 @@ fn never_panics_on_odd_input() {
             "fn f(x: &Tensor) -> (Tensor, Tensor) { (x.exp(),) }",
         ),
         ("static", "fn f(x: &Tensor) -> Tensor { x.exp(); }"),
+        ("", "fn f(x: &Tensor) -> (Tensor, Tensor) { (x.clone(), x.clone()) }"),
+        ("", "fn f(x: &Tensor, y: &Tensor) -> Tensor { let y = x; y }"),
+        ("", "fn f(x: &Tensor) -> Tensor { let s = 2.0; s * x * s }"),
+        ("", "fn f(x: &Tensor) -> Tensor { x.matmul(x).matmul(x) }"),
+        ("", "fn f(x: &Tensor) -> Tensor { x.sum_dim(0, false).sum_dim(0, false) }"),
+        ("", "fn f(x: Tensor, y: Tensor) -> (Tensor, Tensor, Tensor) { (y.clone(), x.exp(), x.exp()) }"),
     ];
     for (attr, item) in inputs {
         let _ = differentiable_or_fallback(tokens(attr), tokens(item));

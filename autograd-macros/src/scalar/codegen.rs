@@ -112,10 +112,10 @@ impl<'p> Emitter<'p> {
     fn formula(&self, op: &Op) -> TokenStream {
         match op {
             Op::Copy(a) => self.operand(a),
-            Op::Unary(f, a) => f.forward(&self.operand(a)),
+            Op::Unary(f, a) => f.forward(&self.operand(a), &self.prog.math),
             Op::Binary(op, a, b) => op.forward(&self.operand(a), &self.operand(b)),
             Op::Powi(a, n) => powi_forward(&self.operand(a), &quote!((#n))),
-            Op::Powf(a, b) => powf_forward(&self.operand(a), &self.operand(b)),
+            Op::Powf(a, b) => powf_forward(&self.operand(a), &self.operand(b), &self.prog.math),
             Op::Min(a, b) => extremum_forward(false, &self.operand(a), &self.operand(b)),
             Op::Max(a, b) => extremum_forward(true, &self.operand(a), &self.operand(b)),
             Op::Index { array, index } => {
@@ -234,7 +234,10 @@ impl<'p> Emitter<'p> {
         };
         match op {
             Op::Copy(a) => self.accumulate(a, &ybar),
-            Op::Unary(f, a) => self.accumulate(a, &f.adjoint(&self.operand(a), &y, &ybar)),
+            Op::Unary(f, a) => {
+                let contribution = f.adjoint(&self.operand(a), &y, &ybar, &self.prog.math);
+                self.accumulate(a, &contribution)
+            }
             Op::Binary(op, a, b) => {
                 pair(a, b, op.adjoints(&self.operand(a), &self.operand(b), &ybar))
             }
@@ -246,7 +249,13 @@ impl<'p> Emitter<'p> {
             Op::Powf(a, b) => pair(
                 a,
                 b,
-                powf_adjoints(&self.operand(a), &self.operand(b), &y, &ybar),
+                powf_adjoints(
+                    &self.operand(a),
+                    &self.operand(b),
+                    &y,
+                    &ybar,
+                    &self.prog.math,
+                ),
             ),
             Op::Min(a, b) => pair(
                 a,

@@ -9,7 +9,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::format_ident;
 use syn::Ident;
 
-use crate::scalar::rules::UnaryFn;
+use crate::scalar::rules::{Math, UnaryFn};
 use crate::types::{ArrayTy, FloatTy};
 
 /// A value of the program.
@@ -116,6 +116,8 @@ pub struct Carried {
 /// A whole program: inputs, statements, one output.
 pub struct Program {
     pub float: FloatTy,
+    /// Where `exp`, `tanh`, ... come from (`std` unless a front-end says otherwise).
+    pub math: Math,
     pub vars: Vec<VarInfo>,
     pub inputs: Vec<VarId>,
     pub body: Vec<Stmt>,
@@ -140,6 +142,7 @@ impl Program {
     pub fn new(float: FloatTy) -> Self {
         Program {
             float,
+            math: Math::Std,
             vars: Vec::new(),
             inputs: Vec::new(),
             body: Vec::new(),

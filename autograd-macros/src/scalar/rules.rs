@@ -29,26 +29,62 @@ pub enum UnaryFn {
     Relu,
 }
 
+/// Where the transcendental functions come from.
+#[derive(Clone, Debug, Default)]
+pub enum Math {
+    /// The float's own methods (`x.tanh()`): plain-number functions, exact as `std`.
+    #[default]
+    Std,
+    /// A type's associated functions (`<f32 as ::autograd::__private::FusedMath>::tanh(x)`):
+    /// the fused tensor loops, whose f32 instance uses the runtime's vectorisable kernels.
+    Kernel(TokenStream),
+}
+
+impl Math {
+    /// `name(x)` from this library (`exp`, `ln`, `sin`, `cos`, `tanh`).
+    pub fn call(&self, name: &str, x: &TokenStream) -> TokenStream {
+        let name = syn::Ident::new(name, proc_macro2::Span::call_site());
+        match self {
+            Math::Std => quote!(#x.#name()),
+            Math::Kernel(path) => quote!(#path::#name(#x)),
+        }
+    }
+
+    /// `1 / (1 + e^-x)`.
+    fn sigmoid(&self, x: &TokenStream) -> TokenStream {
+        match self {
+            Math::Std => quote!(1.0 / (1.0 + (-#x).exp())),
+            Math::Kernel(path) => quote!(#path::sigmoid(#x)),
+        }
+    }
+}
+
 impl UnaryFn {
     /// `y = f(x)`.
-    pub fn forward(self, x: &TokenStream) -> TokenStream {
+    pub fn forward(self, x: &TokenStream, math: &Math) -> TokenStream {
         match self {
             UnaryFn::Neg => quote!(-#x),
-            UnaryFn::Exp => quote!(#x.exp()),
-            UnaryFn::Ln => quote!(#x.ln()),
+            UnaryFn::Exp => math.call("exp", x),
+            UnaryFn::Ln => math.call("ln", x),
             UnaryFn::Sqrt => quote!(#x.sqrt()),
-            UnaryFn::Sin => quote!(#x.sin()),
-            UnaryFn::Cos => quote!(#x.cos()),
-            UnaryFn::Tanh => quote!(#x.tanh()),
+            UnaryFn::Sin => math.call("sin", x),
+            UnaryFn::Cos => math.call("cos", x),
+            UnaryFn::Tanh => math.call("tanh", x),
             UnaryFn::Abs => quote!(#x.abs()),
-            UnaryFn::Sigmoid => quote!(1.0 / (1.0 + (-#x).exp())),
-            // NaN stays NaN, as in PyTorch.
-            UnaryFn::Relu => quote!(if #x < 0.0 { 0.0 } else { #x }),
+            UnaryFn::Sigmoid => math.sigmoid(x),
+            // NaN stays NaN and -0 becomes 0, as in PyTorch (and the runtime's `relu`).
+            UnaryFn::Relu => quote!(if #x <= 0.0 { 0.0 } else { #x }),
         }
     }
 
     /// The contribution to `x̄` of `y = f(x)`, given `ȳ`.
-    pub fn adjoint(self, x: &TokenStream, y: &TokenStream, ybar: &TokenStream) -> TokenStream {
+    pub fn adjoint(
+        self,
+        x: &TokenStream,
+        y: &TokenStream,
+        ybar: &TokenStream,
+        math: &Math,
+    ) -> TokenStream {
         match self {
             // d(-x) = -1
             UnaryFn::Neg => quote!(-#ybar),
@@ -59,19 +95,27 @@ impl UnaryFn {
             // d sqrt(x) = 1 / (2 sqrt(x)) = 1 / (2y)
             UnaryFn::Sqrt => quote!(#ybar / (2.0 * #y)),
             // d sin(x) = cos(x)
-            UnaryFn::Sin => quote!(#ybar * #x.cos()),
+            UnaryFn::Sin => {
+                let cos = math.call("cos", x);
+                quote!(#ybar * #cos)
+            }
             // d cos(x) = -sin(x)
-            UnaryFn::Cos => quote!(-(#ybar * #x.sin())),
+            UnaryFn::Cos => {
+                let sin = math.call("sin", x);
+                quote!(-(#ybar * #sin))
+            }
             // d tanh(x) = 1 - tanh(x)^2 = 1 - y^2
             UnaryFn::Tanh => quote!(#ybar * (1.0 - #y * #y)),
-            // d |x| = sgn(x), with sgn(0) = 0 as PyTorch (f64::signum(0.0) is 1: not used)
-            UnaryFn::Abs => {
-                quote!(if #x > 0.0 { #ybar } else if #x < 0.0 { -#ybar } else { 0.0 })
-            }
+            // d |x| = sgn(x), with sgn(0) = 0 and sgn(NaN) = NaN as PyTorch (f64::signum(0.0)
+            // is 1: not used)
+            UnaryFn::Abs => quote! {
+                if #x > 0.0 { #ybar } else if #x < 0.0 { -#ybar } else if #x == 0.0 { 0.0 } else { #ybar * #x }
+            },
             // d sigmoid(x) = y (1 - y)
             UnaryFn::Sigmoid => quote!(#ybar * #y * (1.0 - #y)),
-            // d relu(x) = 1 where y > 0 (PyTorch: threshold_backward on the result)
-            UnaryFn::Relu => quote!(if #y > 0.0 { #ybar } else { 0.0 }),
+            // d relu(x) = 0 where y <= 0, else 1 (PyTorch's threshold_backward on the result:
+            // 0 at 0, and the gradient passes at NaN)
+            UnaryFn::Relu => quote!(if #y <= 0.0 { 0.0 } else { #ybar }),
         }
     }
 }
@@ -125,8 +169,11 @@ pub fn powi_adjoint(
 }
 
 /// `y = a.powf(b)`.
-pub fn powf_forward(a: &TokenStream, b: &TokenStream) -> TokenStream {
-    quote!(#a.powf(#b))
+pub fn powf_forward(a: &TokenStream, b: &TokenStream, math: &Math) -> TokenStream {
+    match math {
+        Math::Std => quote!(#a.powf(#b)),
+        Math::Kernel(path) => quote!(#path::powf(#a, #b)),
+    }
 }
 
 /// d a^b = b a^(b-1) da + a^b ln(a) db, with PyTorch's masks: 0 for `da` where b = 0, 0 for
@@ -136,10 +183,13 @@ pub fn powf_adjoints(
     b: &TokenStream,
     y: &TokenStream,
     ybar: &TokenStream,
+    math: &Math,
 ) -> [TokenStream; 2] {
+    let power = powf_forward(a, &quote!(#b - 1.0), math);
+    let ln = math.call("ln", a);
     [
-        quote!(if #b == 0.0 { 0.0 } else { #ybar * #b * #a.powf(#b - 1.0) }),
-        quote!(if #a == 0.0 && #b >= 0.0 { 0.0 } else { #ybar * #y * #a.ln() }),
+        quote!(if #b == 0.0 { 0.0 } else { #ybar * #b * #power }),
+        quote!(if #a == 0.0 && #b >= 0.0 { 0.0 } else { #ybar * #y * #ln }),
     ]
 }
 

@@ -2,7 +2,7 @@
 
 use super::kernels::zip_float;
 use crate::graph::{needs_grad, record_one, BackwardFn, SavedTensor};
-use crate::shape::broadcast_shapes;
+use crate::shape::{broadcast_shapes, ShapeVec};
 use crate::Tensor;
 
 /// The broadcast shape of an op's operands, or a panic naming the op and both shapes.
@@ -51,7 +51,7 @@ fn record_binary(
         return out;
     }
     let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
-    let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+    let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
     let backward: BackwardFn = Box::new(move |ctx, grads| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
         let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
@@ -70,7 +70,7 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
     if !needs_grad(&[a, b]) {
         return out;
     }
-    let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+    let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
     let backward: BackwardFn = Box::new(move |ctx, grads| {
         let g = &grads[0];
         let ga = ctx.needs_input_grad(0).then(|| g.sum_to_size(&shape_a));

@@ -54,7 +54,7 @@ impl Tensor {
             }
         };
         let out = Tensor::full_dtype(&[], value, self.dtype());
-        let shape = self.shape().to_vec();
+        let shape = crate::shape::ShapeVec::from(self.shape());
         record_unary_output("SumBackward0", &[self], out, || {
             move |_, g| Ok(vec![Some(g.expand(&shape))])
         })
@@ -65,7 +65,7 @@ impl Tensor {
     pub fn mean(&self) -> Tensor {
         let n = self.numel();
         let out = crate::no_grad(|| self.sum()).div_scalar(n as f64).detach();
-        let shape = self.shape().to_vec();
+        let shape = crate::shape::ShapeVec::from(self.shape());
         record_unary_output("MeanBackward0", &[self], out, || {
             move |_, g| Ok(vec![Some(g.expand(&shape).div_scalar(n as f64))])
         })
@@ -85,7 +85,7 @@ impl Tensor {
         if self.dim() == 0 {
             return self.sum();
         }
-        let shape = self.shape().to_vec();
+        let shape = crate::shape::ShapeVec::from(self.shape());
         let (outer, len, inner) = (numel(&shape[..d]), shape[d], numel(&shape[d + 1..]));
         let buffer = {
             let b = self.buffer();
@@ -120,7 +120,7 @@ impl Tensor {
         let out = crate::no_grad(|| self.sum_dim(d, keepdim))
             .div_scalar(len as f64)
             .detach();
-        let shape = self.shape().to_vec();
+        let shape = crate::shape::ShapeVec::from(self.shape());
         record_unary_output("MeanBackward1", &[self], out, || {
             move |_, g| {
                 let g = if keepdim || shape.is_empty() {
