@@ -49,39 +49,9 @@ pub fn record_outputs<const N: usize>(
 }
 
 /// An input kept by a static node so that a backward with `create_graph` can recompute the
-/// forward from it with recording on. Unlike a [`SavedTensor`] it does not mark the node as
-/// holding saved tensors (a node that saves nothing may run its backward twice, as in
-/// PyTorch), but it is version-checked the same way.
-#[derive(Clone)]
-pub struct Kept {
-    tensor: Tensor,
-    version: u64,
-}
-
-impl Kept {
-    /// Keeps `tensor` as it is now.
-    pub fn new(tensor: &Tensor) -> Kept {
-        Kept {
-            tensor: tensor.clone(),
-            version: tensor.version(),
-        }
-    }
-
-    /// The kept tensor, or PyTorch's error when it was modified in place since.
-    pub fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
-        let found = self.tensor.version();
-        if found != self.version {
-            return Err(AutogradError::ModifiedInPlace {
-                node: ctx.name().to_string(),
-                dtype: self.tensor.dtype(),
-                shape: self.tensor.shape().to_vec(),
-                found,
-                expected: self.version,
-            });
-        }
-        Ok(self.tensor.clone())
-    }
-}
+/// forward from it with recording on: a [`SavedTensor`] (version-checked the same way). The
+/// node's `saves` flag, not the kept inputs, decides whether a backward frees it.
+pub type Kept = SavedTensor;
 
 /// Whether a call on `inputs` must record (grad mode on and some input requires grad).
 pub fn needs_grad(inputs: &[&Tensor]) -> bool {

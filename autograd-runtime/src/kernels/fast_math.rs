@@ -106,8 +106,9 @@ const PI4_B: f32 = 0.000_241_875_65;
 const PI4_C: f32 = 3.774_766_8e-8;
 const PI4_D: f32 = 1.281_672e-12;
 const SIN_P: [f32; 4] = [2.608_316e-6, -0.000_198_106_9, 0.008_333_079, -0.166_666_6];
-/// From 4096 on, `q` can reach 2^12 and the reduction is no longer exact: `std` takes over.
-pub(crate) const TRIG_REDUCE_MAX: f32 = 4096.0;
+/// Below 4096, `q < 2^12` for sin and cos alike, so the reduction is exact; from there on `std`
+/// takes over.
+const TRIG_REDUCE_MAX: f32 = 4096.0;
 
 const SIGN: u32 = 0x8000_0000;
 

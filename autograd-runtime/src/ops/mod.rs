@@ -3,6 +3,7 @@
 pub(crate) mod binary;
 mod compare;
 mod dropout;
+mod fast_paths;
 mod indexing;
 mod inplace;
 mod join;

@@ -1,22 +1,43 @@
 //! Elementwise math on one tensor, each with its derivative beside it.
 
+use super::fast_paths::{map_fast, zip_fast, Kernels, ZipKernels};
 use super::kernels::{like, map_float};
 use crate::graph::{record_unary_output, SavedTensor};
+use crate::kernels::parallel::Cost;
+use crate::kernels::FastMath;
 use crate::Tensor;
 
-/// Declares an op whose derivative is a function of its input `x`.
-/// `rule` gets `(ctx, grad, x)` and returns the input gradient.
+/// The fast kernels of one op: forward `(f32, f64)` and backward `(f32, f64)`.
+macro_rules! kernels {
+    ($forward:ident, $backward:ident) => {
+        (
+            (
+                <f32 as FastMath>::$forward as fn(&[f32], &mut [f32]),
+                <f64 as FastMath>::$forward as fn(&[f64], &mut [f64]),
+            ),
+            (
+                <f32 as FastMath>::$backward as fn(&[f32], &[f32], &mut [f32]),
+                <f64 as FastMath>::$backward as fn(&[f64], &[f64], &mut [f64]),
+            ),
+        )
+    };
+}
+
+/// Declares an op whose derivative is a function of its input `x`, computed by the vectorised
+/// kernels (`fast`) outside `create_graph`, by the differentiable tensor-op `rule` inside it.
 macro_rules! input_rule_op {
-    ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $xt:ident| $rule:expr) => {
+    ($(#[$doc:meta])* $name:ident, $node:literal, fast $fast:expr, $cost:expr, |$g:ident, $xt:ident| $rule:expr) => {
         $(#[$doc])*
         #[track_caller]
         pub fn $name(&self) -> Tensor {
-            let out = map_float!(stringify!($name), self, |$x| $forward);
+            let (forward, backward): (Kernels, ZipKernels) = $fast;
+            let out = map_fast(stringify!($name), self, forward);
             record_unary_output($node, &[self], out, || {
                 let saved = SavedTensor::new(self);
                 move |ctx, $g| {
                     let $xt = saved.get(ctx)?;
-                    Ok(vec![Some($rule)])
+                    let fast = if ctx.create_graph() { None } else { zip_fast($g, &$xt, $cost, backward) };
+                    Ok(vec![Some(fast.unwrap_or_else(|| $rule))])
                 }
             })
         }
@@ -26,16 +47,53 @@ macro_rules! input_rule_op {
 /// Declares an op whose derivative is a function of its output `y`; under `create_graph` the
 /// output is recomputed from the saved input so the second derivative sees through it.
 macro_rules! output_rule_op {
+    ($(#[$doc:meta])* $name:ident, $node:literal, fast $fast:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
+        $(#[$doc])*
+        #[track_caller]
+        pub fn $name(&self) -> Tensor {
+            let (forward, backward): (Kernels, ZipKernels) = $fast;
+            let out = map_fast(stringify!($name), self, forward);
+            output_rule_op!(@record self, $name, $node, out, Some(backward), $cost, |$g, $yt| $rule)
+        }
+    };
     ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $yt:ident| $rule:expr) => {
         $(#[$doc])*
         #[track_caller]
         pub fn $name(&self) -> Tensor {
             let out = map_float!(stringify!($name), self, |$x| $forward);
-            record_unary_output($node, &[self], out.clone(), || {
-                let input = SavedTensor::new(self);
-                let output = SavedTensor::output(&out);
+            output_rule_op!(@record self, $name, $node, out, None::<ZipKernels>, Cost::Arithmetic, |$g, $yt| $rule)
+        }
+    };
+    (@record $self:ident, $name:ident, $node:literal, $out:ident, $backward:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
+        record_unary_output($node, &[$self], $out.clone(), || {
+            let input = SavedTensor::new($self);
+            let output = SavedTensor::output(&$out);
+            let backward: Option<ZipKernels> = $backward;
+            move |ctx, $g| {
+                if ctx.create_graph() {
+                    let $yt = input.get(ctx)?.$name();
+                    return Ok(vec![Some($rule)]);
+                }
+                let $yt = output.get(ctx)?;
+                let fast = backward.and_then(|k| zip_fast($g, &$yt, $cost, k));
+                Ok(vec![Some(fast.unwrap_or_else(|| $rule))])
+            }
+        })
+    };
+}
+
+/// Declares an op computed elementwise by `forward` whose derivative is a function of its
+/// input `x` (no fast kernel).
+macro_rules! plain_input_rule_op {
+    ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $xt:ident| $rule:expr) => {
+        $(#[$doc])*
+        #[track_caller]
+        pub fn $name(&self) -> Tensor {
+            let out = map_float!(stringify!($name), self, |$x| $forward);
+            record_unary_output($node, &[self], out, || {
+                let saved = SavedTensor::new(self);
                 move |ctx, $g| {
-                    let $yt = if ctx.create_graph() { input.get(ctx)?.$name() } else { output.get(ctx)? };
+                    let $xt = saved.get(ctx)?;
                     Ok(vec![Some($rule)])
                 }
             })
@@ -85,12 +143,12 @@ impl Tensor {
 
     output_rule_op!(
         /// `e^x`. d/dx = e^x.
-        exp, "ExpBackward0", |x| x.exp(), |g, y| g.mul(&y)
+        exp, "ExpBackward0", fast kernels!(fast_exp, fast_exp_backward), Cost::Arithmetic, |g, y| g.mul(&y)
     );
 
     input_rule_op!(
         /// Natural logarithm. d/dx = 1/x.
-        log, "LogBackward0", |x| x.ln(), |g, x| g.div(&x)
+        log, "LogBackward0", fast kernels!(fast_ln, fast_ln_backward), Cost::Arithmetic, |g, x| g.div(&x)
     );
 
     output_rule_op!(
@@ -98,32 +156,29 @@ impl Tensor {
         sqrt, "SqrtBackward0", |x| x.sqrt(), |g, y| g.div(&y.mul_scalar(2.0))
     );
 
-    input_rule_op!(
+    plain_input_rule_op!(
         /// Absolute value. d/dx = sign(x), 0 at 0 (PyTorch's subgradient).
         abs, "AbsBackward0", |x| x.abs(), |g, x| g.mul(&x.sign())
     );
 
     input_rule_op!(
         /// Sine. d/dx = cos(x).
-        sin, "SinBackward0", |x| x.sin(), |g, x| g.mul(&x.cos())
+        sin, "SinBackward0", fast kernels!(fast_sin, fast_sin_backward), Cost::Transcendental, |g, x| g.mul(&x.cos())
     );
 
     input_rule_op!(
         /// Cosine. d/dx = -sin(x).
-        cos, "CosBackward0", |x| x.cos(), |g, x| g.mul(&x.sin().neg())
+        cos, "CosBackward0", fast kernels!(fast_cos, fast_cos_backward), Cost::Transcendental, |g, x| g.mul(&x.sin().neg())
     );
 
     output_rule_op!(
         /// Hyperbolic tangent. d/dx = 1 - tanh(x)^2.
-        tanh, "TanhBackward0", |x| x.tanh(), |g, y| g.mul(&y.mul(&y).rsub_scalar(1.0))
+        tanh, "TanhBackward0", fast kernels!(fast_tanh, fast_tanh_backward), Cost::Arithmetic, |g, y| g.mul(&y.mul(&y).rsub_scalar(1.0))
     );
 
     output_rule_op!(
         /// Logistic sigmoid `1 / (1 + e^-x)`. d/dx = y (1 - y).
-        sigmoid, "SigmoidBackward0", |x| {
-            let one = like(x, 1.0);
-            one / (one + (-x).exp())
-        }, |g, y| g.mul(&y.mul(&y.rsub_scalar(1.0)))
+        sigmoid, "SigmoidBackward0", fast kernels!(fast_sigmoid, fast_sigmoid_backward), Cost::Arithmetic, |g, y| g.mul(&y.mul(&y.rsub_scalar(1.0)))
     );
 
     /// `max(x, 0)` (NaN stays NaN). d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
