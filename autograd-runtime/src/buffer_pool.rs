@@ -71,20 +71,22 @@ pub(crate) fn collect<T: Pooled>(n: usize, values: impl Iterator<Item = T>) -> V
     v
 }
 
-/// Gives a buffer back for reuse (or frees it when it is small or the pool is full).
+/// Gives a buffer back for reuse (or frees it when it is small). A full pool drops its oldest
+/// buffers to make room, so the working set of the current workload wins over earlier ones.
 pub(crate) fn give<T: Pooled>(v: Vec<T>) {
     let bytes = v.capacity() * std::mem::size_of::<T>();
-    if bytes < MIN_POOLED_BYTES {
+    if !(MIN_POOLED_BYTES..=MAX_POOLED_BYTES).contains(&bytes) {
         return;
     }
     T::with_pool(|pool| {
-        let held: usize = pool
-            .iter()
-            .map(|b| b.capacity() * std::mem::size_of::<T>())
-            .sum();
-        if pool.len() < MAX_POOLED_BUFFERS && held + bytes <= MAX_POOLED_BYTES {
-            pool.push(v);
+        let size = |b: &Vec<T>| b.capacity() * std::mem::size_of::<T>();
+        let mut held: usize = pool.iter().map(size).sum();
+        while !pool.is_empty()
+            && (pool.len() >= MAX_POOLED_BUFFERS || held + bytes > MAX_POOLED_BYTES)
+        {
+            held -= size(&pool.remove(0));
         }
+        pool.push(v);
     });
 }
 
@@ -100,6 +102,14 @@ mod tests {
         let again: Vec<f32> = take(90_000);
         assert_eq!(again.as_ptr(), ptr);
         assert!(again.is_empty());
+        // A full pool makes room for new buffers by dropping its oldest ones.
+        for _ in 0..MAX_POOLED_BUFFERS + 4 {
+            give(Vec::<f32>::with_capacity(20_000));
+        }
+        let big = Vec::<f32>::with_capacity(1_000_000);
+        let big_ptr = big.as_ptr();
+        give(big);
+        assert_eq!(take::<f32>(1_000_000).as_ptr(), big_ptr);
         let small: Vec<f64> = take(10);
         assert!(small.capacity() >= 10);
     }
