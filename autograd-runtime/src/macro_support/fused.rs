@@ -60,8 +60,8 @@ pub fn fused_forward<const K: usize, F32, F64>(
     value_f64: F64,
 ) -> Tensor
 where
-    F32: Fn([f32; K]) -> f32,
-    F64: Fn([f64; K]) -> f64,
+    F32: Fn([f32; K]) -> f32 + Sync,
+    F64: Fn([f64; K]) -> f64 + Sync,
 {
     match dtype_of(&operands) {
         DType::F32 => forward_typed(operands, reduce, value_f32),
@@ -84,8 +84,8 @@ pub fn fused_backward<const K: usize, F32, F64>(
     gradient_f64: F64,
 ) -> [Option<Tensor>; K]
 where
-    F32: Fn([f32; K], f32) -> [f32; K],
-    F64: Fn([f64; K], f64) -> [f64; K],
+    F32: Fn([f32; K], f32) -> [f32; K] + Sync,
+    F64: Fn([f64; K], f64) -> [f64; K] + Sync,
 {
     match dtype_of(&operands) {
         DType::F32 => backward_typed(operands, reduce, grad, needs, gradient_f32),
@@ -104,46 +104,39 @@ fn dtype_of(operands: &[&Tensor]) -> DType {
     }
 }
 
+/// `n` zeros in a buffer recycled from the pool when one fits (no page faults per call).
+fn zeroed<T: Float>(n: usize) -> Vec<T> {
+    let mut v: Vec<T> = match T::DTYPE {
+        DType::F32 => recycle(crate::buffer_pool::take::<f32>(n)),
+        _ => recycle(crate::buffer_pool::take::<f64>(n)),
+    }
+    .unwrap_or_else(|| Vec::with_capacity(n));
+    v.resize(n, T::zero());
+    v
+}
+
+/// `v` as a `Vec<T>` when `T` is its element type (it is: callers dispatch on `T::DTYPE`).
+fn recycle<T: 'static, U: 'static>(v: Vec<U>) -> Option<Vec<T>> {
+    let boxed: Box<dyn std::any::Any> = Box::new(v);
+    boxed.downcast::<Vec<T>>().ok().map(|b| *b)
+}
+
 fn forward_typed<T: Float, const K: usize>(
     operands: [&Tensor; K],
     reduce: Reduce,
-    value: impl Fn([T; K]) -> T,
+    value: impl Fn([T; K]) -> T + Sync,
 ) -> Tensor {
     let guards = operands.map(|t| t.buffer());
     let xs: [&[T]; K] = std::array::from_fn(|j| slice_of(&guards[j]));
     let n = xs.first().map_or(0, |x| x.len());
     match reduce {
         Reduce::Elementwise => {
-            let mut out = vec![T::zero(); n];
-            let tail = full_chunks(xs, |start, x| {
-                let chunk: &mut [T; CHUNK] = (&mut out[start..start + CHUNK])
-                    .try_into()
-                    .expect("a chunk has CHUNK elements");
-                for (i, o) in chunk.iter_mut().enumerate() {
-                    *o = value(std::array::from_fn(|j| x[j][i]));
-                }
-            });
-            for (i, o) in out.iter_mut().enumerate().skip(tail) {
-                *o = value(elements(&xs, i));
-            }
+            let mut out = zeroed::<T>(n);
+            forward_split(xs, &mut out, &value);
             Tensor::from_vec(out, operands[0].shape())
         }
         Reduce::Sum | Reduce::Mean => {
-            let mut acc = [0.0f64; LANES];
-            let tail = full_chunks(xs, |_, x| {
-                let mut values = [T::zero(); CHUNK];
-                for (i, v) in values.iter_mut().enumerate() {
-                    *v = value(std::array::from_fn(|j| x[j][i]));
-                }
-                for lanes in values.chunks_exact(LANES) {
-                    for (a, v) in acc.iter_mut().zip(lanes) {
-                        *a += Element::to_f64(*v);
-                    }
-                }
-            });
-            for i in tail..n {
-                acc[0] += Element::to_f64(value(elements(&xs, i)));
-            }
+            let acc = forward_split(xs, &mut [], &value);
             // As `sum()` then `/ n` in the tensor's dtype, the way `mean()` computes it.
             let sum = T::from_f64(acc.iter().sum());
             let result = match reduce {
@@ -155,12 +148,90 @@ fn forward_typed<T: Float, const K: usize>(
     }
 }
 
+/// Elements from which a loop is split across cores (measured for transcendental bodies in
+/// `crate::kernels::parallel`).
+const PARALLEL_MIN: usize = 1 << 15;
+
+/// The two halves of equal-length slices, split at a chunk boundary.
+fn halves<T, const K: usize>(xs: [&[T]; K], mid: usize) -> ([&[T]; K], [&[T]; K]) {
+    (xs.map(|x| &x[..mid]), xs.map(|x| &x[mid..]))
+}
+
+/// A mutable slice split at `mid`, or two empty slices when it is empty (an unused output).
+fn split_out<T>(out: &mut [T], mid: usize) -> (&mut [T], &mut [T]) {
+    if out.is_empty() {
+        (&mut [], &mut [])
+    } else {
+        out.split_at_mut(mid)
+    }
+}
+
+/// [`forward_slices`], in two halves on two cores (recursively) when the slices are long.
+fn forward_split<T: Float, const K: usize>(
+    xs: [&[T]; K],
+    out: &mut [T],
+    value: &(impl Fn([T; K]) -> T + Sync),
+) -> [f64; LANES] {
+    let n = xs.first().map_or(0, |x| x.len());
+    if n < PARALLEL_MIN {
+        return forward_slices(xs, out, value);
+    }
+    let mid = n / 2 / CHUNK * CHUNK;
+    let (left, right) = halves(xs, mid);
+    let (out_left, out_right) = split_out(out, mid);
+    let (a, b) = rayon::join(
+        || forward_split(left, out_left, value),
+        || forward_split(right, out_right, value),
+    );
+    std::array::from_fn(|l| a[l] + b[l])
+}
+
+/// One pass over equal-length slices: writes `value` into `out` when it is not empty, and
+/// returns the per-lane `f64` sums of `value` otherwise.
+fn forward_slices<T: Float, const K: usize>(
+    xs: [&[T]; K],
+    out: &mut [T],
+    value: &impl Fn([T; K]) -> T,
+) -> [f64; LANES] {
+    let n = xs.first().map_or(0, |x| x.len());
+    let mut acc = [0.0f64; LANES];
+    if !out.is_empty() {
+        let tail = full_chunks(xs, |start, x| {
+            let chunk: &mut [T; CHUNK] = (&mut out[start..start + CHUNK])
+                .try_into()
+                .expect("a chunk has CHUNK elements");
+            for (i, o) in chunk.iter_mut().enumerate() {
+                *o = value(std::array::from_fn(|j| x[j][i]));
+            }
+        });
+        for (i, o) in out.iter_mut().enumerate().skip(tail) {
+            *o = value(elements(&xs, i));
+        }
+        return acc;
+    }
+    let tail = full_chunks(xs, |_, x| {
+        let mut values = [T::zero(); CHUNK];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = value(std::array::from_fn(|j| x[j][i]));
+        }
+        for lanes in values.chunks_exact(LANES) {
+            for (a, v) in acc.iter_mut().zip(lanes) {
+                *a += Element::to_f64(*v);
+            }
+        }
+    });
+    for i in tail..n {
+        acc[0] += Element::to_f64(value(elements(&xs, i)));
+    }
+    acc
+}
+
 fn backward_typed<T: Float, const K: usize>(
     operands: [&Tensor; K],
     reduce: Reduce,
     grad: &Tensor,
     needs: [bool; K],
-    gradient: impl Fn([T; K], T) -> [T; K],
+    gradient: impl Fn([T; K], T) -> [T; K] + Sync,
 ) -> [Option<Tensor>; K] {
     let grad = grad.to_dtype(T::DTYPE);
     let grad_guard = grad.buffer();
@@ -173,14 +244,61 @@ fn backward_typed<T: Float, const K: usize>(
         Reduce::Sum => (None, g[0]),
         Reduce::Mean => (None, g[0] / T::from_f64(n as f64)),
     };
+    let mut outs: [Vec<T>; K] =
+        std::array::from_fn(|j| if needs[j] { zeroed::<T>(n) } else { Vec::new() });
+    {
+        let views: [&mut [T]; K] = outs.each_mut().map(|o| o.as_mut_slice());
+        backward_split(xs, each, same, views, &gradient);
+    }
+    let shape = operands[0].shape();
+    let mut outs = outs.into_iter();
+    std::array::from_fn(|j| {
+        let out = outs.next().unwrap_or_default();
+        needs[j].then(|| Tensor::from_vec(out, shape))
+    })
+}
+
+/// [`backward_slices`], in two halves on two cores (recursively) when the slices are long.
+fn backward_split<T: Float, const K: usize>(
+    xs: [&[T]; K],
+    each: Option<&[T]>,
+    same: T,
+    outs: [&mut [T]; K],
+    gradient: &(impl Fn([T; K], T) -> [T; K] + Sync),
+) {
+    let n = xs.first().map_or(0, |x| x.len());
+    if n < PARALLEL_MIN {
+        return backward_slices(xs, each, same, outs, gradient);
+    }
+    let mid = n / 2 / CHUNK * CHUNK;
+    let (left, right) = halves(xs, mid);
+    let (each_left, each_right) = match each {
+        Some(g) => (Some(&g[..mid]), Some(&g[mid..])),
+        None => (None, None),
+    };
+    let mut lefts: [&mut [T]; K] = std::array::from_fn(|_| &mut [][..]);
+    let mut rights: [&mut [T]; K] = std::array::from_fn(|_| &mut [][..]);
+    for (j, out) in outs.into_iter().enumerate() {
+        let (l, r) = split_out(out, mid);
+        lefts[j] = l;
+        rights[j] = r;
+    }
+    rayon::join(
+        || backward_split(left, each_left, same, lefts, gradient),
+        || backward_split(right, each_right, same, rights, gradient),
+    );
+}
+
+/// One pass of the chain's gradient over equal-length slices into the non-empty `outs`.
+fn backward_slices<T: Float, const K: usize>(
+    xs: [&[T]; K],
+    each: Option<&[T]>,
+    same: T,
+    mut outs: [&mut [T]; K],
+    gradient: &impl Fn([T; K], T) -> [T; K],
+) {
+    let n = xs.first().map_or(0, |x| x.len());
     let seed = |i: usize| each.map_or(same, |g| g[i]);
-    let mut outs: [Vec<T>; K] = std::array::from_fn(|j| {
-        if needs[j] {
-            vec![T::zero(); n]
-        } else {
-            Vec::new()
-        }
-    });
     let tail = full_chunks(xs, |start, x| {
         let mut seeds = [same; CHUNK];
         if let Some(g) = each {
@@ -208,12 +326,6 @@ fn backward_typed<T: Float, const K: usize>(
             }
         }
     }
-    let shape = operands[0].shape();
-    let mut outs = outs.into_iter();
-    std::array::from_fn(|j| {
-        let out = outs.next().unwrap_or_default();
-        needs[j].then(|| Tensor::from_vec(out, shape))
-    })
 }
 
 #[track_caller]
@@ -270,6 +382,30 @@ mod tests {
         assert!(!fusable(&[&a, &tensor(&[1.0])]));
         assert!(!fusable(&[&a, &b.float()]));
         assert!(!fusable(&[]));
+    }
+
+    #[test]
+    fn long_chains_split_across_cores_give_the_serial_results() {
+        // Above PARALLEL_MIN the loops run in halves on two cores; every element must still be
+        // computed once, in its place, and the sum must cover every element.
+        let n = 3 * PARALLEL_MIN + 17;
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.001).sin()).collect();
+        let t = tensor(&x);
+        let out = fused_forward([&t], Reduce::Elementwise, |[v]| v * 2.0, |[v]| v * 2.0);
+        assert_eq!(out.to_vec(), x.iter().map(|v| v * 2.0).collect::<Vec<_>>());
+        let sum = fused_forward([&t], Reduce::Sum, |[v]| v * v, |[v]| v * v).item();
+        let expected: f64 = x.iter().map(|v| v * v).sum();
+        assert!((sum - expected).abs() <= 1e-9 * expected.abs());
+        let grad = Tensor::from_vec(vec![0.5f64], &[]);
+        let [g] = fused_backward(
+            [&t],
+            Reduce::Sum,
+            &grad,
+            [true],
+            |[v], s| [s * 2.0 * v],
+            |[v], s| [s * 2.0 * v],
+        );
+        assert_eq!(g.unwrap().to_vec(), x);
     }
 
     #[test]
