@@ -109,7 +109,8 @@ mod tests {
         let big = Vec::<f32>::with_capacity(1_000_000);
         let big_ptr = big.as_ptr();
         give(big);
-        assert_eq!(take::<f32>(1_000_000).as_ptr(), big_ptr);
+        let recycled = take::<f32>(1_000_000);
+        assert_eq!(recycled.as_ptr(), big_ptr);
         let small: Vec<f64> = take(10);
         assert!(small.capacity() >= 10);
     }
