@@ -11,6 +11,8 @@ mod analyze;
 mod attr;
 mod diagnostics;
 mod expand;
+#[cfg(test)]
+mod fuzz_tests;
 mod ops;
 mod parse;
 mod scalar;

@@ -122,7 +122,11 @@ fn check_qualifiers(cx: &Ctxt, sig: &Signature) {
         }
     }
     if let Some(clause) = &sig.generics.where_clause {
-        cx.error_spanned_by(clause, "#[differentiable] does not support `where` clauses");
+        // Spanned by the keyword: an empty clause has no other tokens to point at.
+        cx.error_spanned_by(
+            clause.where_token,
+            "#[differentiable] does not support `where` clauses",
+        );
     }
 }
 

@@ -192,10 +192,18 @@ fn dim(arg: &GenericArgument) -> Option<usize> {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(int),
             ..
-        }) => int.base10_parse().ok().filter(|n| *n > 0),
+        }) => int
+            .base10_parse()
+            .ok()
+            .filter(|n| (1..=MAX_ARRAY_DIM).contains(n)),
         _ => None,
     }
 }
+
+/// The largest nalgebra dimension a plain-number function takes: gradients of arrays are
+/// unrolled element by element at compile time, so sizes stay small (and `rows * cols`
+/// cannot overflow).
+pub const MAX_ARRAY_DIM: usize = 64;
 
 /// `Vector3` -> (3, 1), `Matrix3` -> (3, 3), `Matrix2x3` -> (2, 3).
 fn alias_dims(name: &str) -> Option<(usize, usize)> {

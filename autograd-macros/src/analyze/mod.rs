@@ -150,6 +150,13 @@ impl Analyzer {
                     value,
                 })
             }
+            // `;` alone parses as an empty verbatim expression: point at the semicolon.
+            Stmt::Expr(Expr::Verbatim(tokens), Some(semi)) if tokens.is_empty() => {
+                Err(NotStatic::new(
+                    semi,
+                    Reason::Unsupported("an empty statement `;` (remove it)"),
+                ))
+            }
             Stmt::Expr(expr, _) => {
                 self.expr(expr)?;
                 Err(NotStatic::new(

@@ -143,6 +143,10 @@ impl Lowerer<'_> {
             }
             SynStmt::Expr(Expr::ForLoop(for_loop), _) => self.for_loop(for_loop),
             SynStmt::Expr(Expr::Return(ret), _) => self.unsupported(ret, "an early `return`"),
+            // `;` alone parses as an empty verbatim expression: point at the semicolon.
+            SynStmt::Expr(Expr::Verbatim(tokens), Some(semi)) if tokens.is_empty() => {
+                self.unsupported(semi, "an empty statement `;` (remove it)")
+            }
             SynStmt::Expr(expr, _) => match expr::describe(expr) {
                 (tokens, "this expression") => self.unsupported(
                     tokens,
