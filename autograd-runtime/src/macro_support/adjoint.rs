@@ -67,7 +67,10 @@ pub fn matmul_backward(
                 need_b.then(|| a.unsqueeze(1).mm(&g)),
             ]
         }
-        (2, 2) => [need_a.then(|| g.mm(&b.t())), need_b.then(|| a.t().mm(g))],
+        (2, 2) => [
+            need_a.then(|| g.mm_rhs_transposed(b)),
+            need_b.then(|| a.mm_lhs_transposed(g)),
+        ],
         (da, db) => {
             // Batched: a 1-d operand becomes a matrix, the gradient gets the dims the product
             // dropped, and each operand's gradient is summed over the batch dims it was

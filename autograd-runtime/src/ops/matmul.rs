@@ -370,22 +370,30 @@ impl Tensor {
             "MmBackward0",
             other,
             out,
-            // Recorded (create_graph) backwards use differentiable ops; others skip the copies.
-            |g, b| {
-                if is_grad_enabled() {
-                    g.mm(&b.t())
-                } else {
-                    mm_transposed(g, false, b, true)
-                }
-            },
-            |a, g| {
-                if is_grad_enabled() {
-                    a.t().mm(g)
-                } else {
-                    mm_transposed(a, true, g, false)
-                }
-            },
+            |g, b| g.mm_rhs_transposed(b),
+            |a, g| a.mm_lhs_transposed(g),
         )
+    }
+
+    /// `self · other^T` for matrices: the gradient `G B^T` of a product. Recorded (under
+    /// `create_graph`, or in a forward) it is `mm` of a transpose; otherwise the transpose is
+    /// a GEMM stride, with no copy.
+    pub(crate) fn mm_rhs_transposed(&self, other: &Tensor) -> Tensor {
+        if is_grad_enabled() && (self.requires_grad() || other.requires_grad()) {
+            self.mm(&other.t())
+        } else {
+            mm_transposed(self, false, other, true)
+        }
+    }
+
+    /// `self^T · other` for matrices: the gradient `A^T G` of a product (see
+    /// [`Tensor::mm_rhs_transposed`]).
+    pub(crate) fn mm_lhs_transposed(&self, other: &Tensor) -> Tensor {
+        if is_grad_enabled() && (self.requires_grad() || other.requires_grad()) {
+            self.t().mm(other)
+        } else {
+            mm_transposed(self, true, other, false)
+        }
     }
 
     /// Inner product of two vectors of equal length, a 0-d tensor. d/da = g b, d/db = g a.
