@@ -1,9 +1,10 @@
 //! `autograd::backward` and `autograd::grad`: builders over the engine.
 
-use crate::engine::{execute, Request};
+use crate::engine::{execute, Request, Roots};
 use crate::error::AutogradError;
 use crate::graph::{gradient_edge, Edge};
 use crate::tensor::Tensor;
+use smallvec::SmallVec;
 
 /// Builder for a backward pass from several outputs, as `torch.autograd.backward`.
 ///
@@ -17,7 +18,7 @@ use crate::tensor::Tensor;
 /// ```
 #[must_use = "call .run() to compute the gradients"]
 pub struct Backward {
-    outputs: Vec<Tensor>,
+    outputs: SmallVec<[Tensor; 2]>,
     grad_tensors: Option<Vec<Tensor>>,
     retain_graph: Option<bool>,
     create_graph: bool,
@@ -156,10 +157,7 @@ impl Grad {
 }
 
 /// Checks the outputs and their gradients and pairs each with its entry edge.
-fn make_roots(
-    outputs: &[Tensor],
-    grads: Option<&[Tensor]>,
-) -> Result<Vec<(Edge, Tensor)>, AutogradError> {
+fn make_roots(outputs: &[Tensor], grads: Option<&[Tensor]>) -> Result<Roots, AutogradError> {
     if let Some(grads) = grads {
         if grads.len() != outputs.len() {
             return Err(AutogradError::GradCountMismatch {
@@ -168,7 +166,7 @@ fn make_roots(
             });
         }
     }
-    let mut roots = Vec::with_capacity(outputs.len());
+    let mut roots = Roots::with_capacity(outputs.len());
     for (index, output) in outputs.iter().enumerate() {
         let Some(edge) = gradient_edge(output) else {
             return Err(AutogradError::NoGradFn { index });

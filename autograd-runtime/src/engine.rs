@@ -12,10 +12,13 @@ use smallvec::SmallVec;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
 
+/// Where each root's gradient enters the graph, with that gradient (inline for a few roots).
+pub(crate) type Roots = SmallVec<[(Edge, Tensor); 2]>;
+
 /// One backward run.
 pub(crate) struct Request {
     /// Where each root's gradient enters the graph, with that gradient.
-    pub(crate) roots: Vec<(Edge, Tensor)>,
+    pub(crate) roots: Roots,
     pub(crate) retain_graph: bool,
     pub(crate) create_graph: bool,
     /// `autograd::grad` mode: the gradient edges of the inputs whose gradients are returned;
@@ -56,7 +59,7 @@ fn id(node: &Arc<Node>) -> NodeId {
 /// indexed by position. Small graphs (the common case) are searched linearly, which beats
 /// hashing for a few dozen nodes.
 struct NodeIndex {
-    ids: Vec<NodeId>,
+    ids: Small<NodeId>,
     map: Option<NodeMap<usize>>,
 }
 
@@ -64,7 +67,7 @@ impl NodeIndex {
     const LINEAR_LIMIT: usize = 32;
 
     fn new(order: &[Arc<Node>]) -> NodeIndex {
-        let ids: Vec<NodeId> = order.iter().map(id).collect();
+        let ids: Small<NodeId> = order.iter().map(id).collect();
         let map = (ids.len() > Self::LINEAR_LIMIT)
             .then(|| ids.iter().enumerate().map(|(i, &n)| (n, i)).collect());
         NodeIndex { ids, map }
@@ -83,6 +86,9 @@ impl NodeIndex {
         }
     }
 }
+
+/// Per-run lists, inline for the small graphs most backwards walk (no allocation).
+type Small<T> = SmallVec<[T; 16]>;
 
 /// The gradients arriving at one node, one entry per output (empty until the first arrives).
 type Pending = SmallVec<[Option<Tensor>; 1]>;
@@ -112,14 +118,14 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         .map(|e| e.and_then(|(i, slot)| i.map(|i| (i, slot))))
         .collect();
 
-    let mut dependencies = vec![0usize; order.len()];
+    let mut dependencies: Small<usize> = smallvec::smallvec![0; order.len()];
     for node in &order {
         for edge in node.next.iter().flatten() {
             dependencies[index.of(&edge.node)] += 1;
         }
     }
-    let mut pending: Vec<Pending> = (0..order.len()).map(|_| Pending::new()).collect();
-    let mut ready: Vec<usize> = Vec::new();
+    let mut pending: Small<Pending> = (0..order.len()).map(|_| Pending::new()).collect();
+    let mut ready: Small<usize> = Small::new();
     for (edge, grad) in &request.roots {
         let i = index.of(&edge.node);
         add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
@@ -129,7 +135,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     }
 
     let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
-    let mut leaf_updates: Vec<(Tensor, Tensor)> = Vec::new();
+    let mut leaf_updates: Small<(Tensor, Tensor)> = Small::new();
     let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
 
     while let Some(i) = ready.pop() {
@@ -316,10 +322,10 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
 }
 
 /// Every node reachable from `roots`, children before parents (iterative: deep graphs are fine).
-fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Vec<Arc<Node>> {
-    let mut order = Vec::new();
-    let mut seen = NodeSet::default();
-    let mut stack: Vec<(Arc<Node>, usize)> = Vec::new();
+fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Small<Arc<Node>> {
+    let mut order = Small::new();
+    let mut seen = Seen::default();
+    let mut stack: Small<(Arc<Node>, usize)> = Small::new();
     for root in roots {
         if seen.insert(id(&root)) {
             stack.push((root, 0));
@@ -339,6 +345,31 @@ fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Vec<Arc<Node>> {
         }
     }
     order
+}
+
+/// The nodes a walk has met: a short list searched linearly, switching to a hash set once the
+/// graph is large.
+#[derive(Default)]
+struct Seen {
+    few: Small<NodeId>,
+    many: Option<NodeSet>,
+}
+
+impl Seen {
+    /// Adds `node`; false when it was already there.
+    fn insert(&mut self, node: NodeId) -> bool {
+        if let Some(many) = &mut self.many {
+            return many.insert(node);
+        }
+        if self.few.contains(&node) {
+            return false;
+        }
+        self.few.push(node);
+        if self.few.len() > NodeIndex::LINEAR_LIMIT {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        true
+    }
 }
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
