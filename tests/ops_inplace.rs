@@ -106,20 +106,71 @@ fn zero_on_a_leaf_that_requires_grad_panics() {
 }
 
 #[test]
-#[should_panic(expected = "mul_: in-place operations on a tensor that is part of a graph")]
-fn in_place_on_a_graph_output_panics_with_grad_mode_on() {
+fn in_place_on_a_graph_output_rebases_its_history_as_pytorch() {
+    // x = tensor([1.], requires_grad=True); y = x * 2; y.mul_(3); y.sum().backward()
+    // y.grad_fn is MulBackward0 and x.grad is 6 (d/dx 3 * 2x).
     let x = leaf(&[1.0], &[1]);
     let y = &x * 2.0;
     y.mul_(3.0);
+    assert_eq!(y.to_vec(), vec![6.0]);
+    assert_eq!(y.grad_fn().unwrap().name(), "MulBackward0");
+    assert!(!y.is_leaf());
+    y.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![6.0]);
 }
 
 #[test]
-#[should_panic(
-    expected = "add_: in-place operations on a tensor that is part of a graph, or with an operand that requires grad"
-)]
-fn in_place_with_an_operand_that_requires_grad_panics() {
+fn in_place_chains_and_clamp_rebase_too() {
+    // y = x * x; y.add_(1); y.clamp_(0, 5); d/dx = 2x where x^2 + 1 is inside [0, 5].
+    let x = leaf(&[1.0, 3.0], &[2]);
+    let y = &x * &x;
+    y.add_(1.0);
+    y.clamp_(0.0, 5.0);
+    assert_eq!(y.to_vec(), vec![2.0, 5.0]);
+    assert_eq!(y.grad_fn().unwrap().name(), "ClampBackward1");
+    y.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![2.0, 0.0]);
+}
+
+#[test]
+fn in_place_with_an_operand_that_requires_grad_makes_a_non_leaf() {
+    // buf = zeros(1); buf.add_(x * 4): buf now has AddBackward0 and x.grad is 4.
     let x = leaf(&[1.0], &[1]);
-    Tensor::zeros(&[1]).double().add_(&x);
+    let buf = Tensor::zeros(&[1]).double();
+    buf.add_(&(&x * 4.0));
+    assert!(buf.requires_grad() && !buf.is_leaf());
+    assert_eq!(buf.grad_fn().unwrap().name(), "AddBackward0");
+    buf.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![4.0]);
+}
+
+#[test]
+fn retain_grad_follows_a_rebased_tensor() {
+    let x = leaf(&[2.0], &[1]);
+    let y = &x * 1.0;
+    y.retain_grad();
+    y.mul_(5.0);
+    y.sum().backward();
+    // The retained gradient is that of the final y: d(sum y)/dy = 1.
+    assert_eq!(y.grad().unwrap().to_vec(), vec![1.0]);
+    assert_eq!(x.grad().unwrap().to_vec(), vec![5.0]);
+}
+
+#[test]
+#[should_panic(expected = "mul_: this tensor shares its storage with another tensor")]
+fn recorded_in_place_on_shared_storage_is_refused() {
+    // exp saves its output: changing it in place could not be followed by that saved value.
+    let x = leaf(&[1.0], &[1]);
+    let y = x.exp();
+    y.mul_(2.0);
+}
+
+#[test]
+#[should_panic(expected = "fill_: in-place operations that must be recorded are supported for")]
+fn recorded_fill_is_refused() {
+    let x = leaf(&[1.0], &[1]);
+    let y = &x * 2.0;
+    y.fill_(0.0);
 }
 
 #[test]

@@ -180,7 +180,7 @@ impl Tensor {
         } else {
             w.tensor_label(self)
         };
-        match &self.inner.grad_fn {
+        match &self.grad_edge() {
             None => {
                 let fill = if self.requires_grad() {
                     "lightblue"

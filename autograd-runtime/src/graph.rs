@@ -130,8 +130,8 @@ pub(crate) struct Edge {
 /// Where gradients for `t` flow: its `grad_fn`, its `AccumulateGrad` node if it is a leaf that
 /// requires grad, or nowhere.
 pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
-    if let Some(edge) = &t.inner.grad_fn {
-        return Some(edge.clone());
+    if let Some(edge) = t.grad_edge() {
+        return Some(edge);
     }
     if !t.requires_grad() {
         return None;

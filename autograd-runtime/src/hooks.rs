@@ -91,7 +91,7 @@ impl Tensor {
         }
         let id = NEXT_HOOK_ID.fetch_add(1, Ordering::Relaxed);
         let f: Arc<HookFn> = Arc::new(hook);
-        match &self.inner.grad_fn {
+        match &self.grad_edge() {
             Some(edge) => {
                 edge.node.hooks.lock().push(OutputHook::Call {
                     slot: edge.slot,

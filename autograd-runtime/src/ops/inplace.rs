@@ -5,12 +5,14 @@
 //! fails with PyTorch's "modified by an inplace operation" error instead of computing wrong
 //! gradients.
 //!
-//! With grad mode on they refuse (panic) to write
-//! - a leaf that requires grad, as PyTorch does (update parameters inside `no_grad`);
-//! - a tensor that is part of a graph, or with an operand that requires grad. PyTorch would
-//!   rebase the tensor's history onto the in-place op; here a tensor's `grad_fn` is fixed when
-//!   it is created, so the op refuses rather than let gradients silently miss it. Use the
-//!   out-of-place op (`let y = &y + 1.0;`) or run the update under `no_grad`.
+//! With grad mode on:
+//! - a leaf that requires grad is refused, as PyTorch does (update parameters in `no_grad`);
+//! - on a tensor that is part of a graph, or with an operand that requires grad, `add_`,
+//!   `sub_`, `mul_`, `div_` and `clamp_` rebase the tensor's history onto their own node, as
+//!   PyTorch does (`y = x * 2; y.mul_(3)` gives `y.grad_fn()` `MulBackward0` and `x.grad`
+//!   6). They are refused when the storage is shared with another tensor (a view, a
+//!   `detach()`, a value saved for backward), whose history could not follow; `zero_`,
+//!   `fill_` and `copy_` are refused there too. Use the out-of-place op in those cases.
 
 use super::compare::CompareOperand;
 use crate::grad_mode::{is_grad_enabled, no_grad};
@@ -20,11 +22,12 @@ use crate::Tensor;
 use std::sync::Arc;
 
 impl Tensor {
-    /// Panics unless an in-place op may write `self` (see the module docs).
+    /// Whether an in-place op on `self` must be recorded (rebasing `self`'s history); panics
+    /// when it may not write `self` at all (see the module docs).
     #[track_caller]
-    fn check_inplace(&self, op: &str, operand: Option<&Tensor>) {
+    fn inplace_records(&self, op: &str, operand: Option<&Tensor>) -> bool {
         if !is_grad_enabled() {
-            return;
+            return false;
         }
         if self.is_leaf() && self.requires_grad() {
             panic!(
@@ -32,13 +35,37 @@ impl Tensor {
                 self.shape()
             );
         }
-        if self.requires_grad() || operand.is_some_and(Tensor::requires_grad) {
+        self.requires_grad() || operand.is_some_and(Tensor::requires_grad)
+    }
+
+    /// Panics when `op` cannot be recorded on `self` (see the module docs).
+    #[track_caller]
+    fn refuse_recorded(&self, op: &str) {
+        panic!(
+            "{op}: in-place operations that must be recorded are supported for add_, sub_, mul_, div_ and clamp_ on tensors that do not share their storage; use the out-of-place op, or run the update under no_grad(|| ...) (self shape {:?}, requires_grad {})",
+            self.shape(),
+            self.requires_grad()
+        );
+    }
+
+    /// The recorded form of an in-place op: computes `op(self)` from a snapshot of `self`
+    /// (keeping its history), writes the result into `self`'s storage and makes the result's
+    /// node `self`'s history.
+    #[track_caller]
+    fn rebase_inplace(&self, op: &str, compute: impl FnOnce(&Tensor) -> Tensor) -> &Tensor {
+        if Arc::strong_count(&self.inner.storage) > 1 {
             panic!(
-                "{op}: in-place operations on a tensor that is part of a graph, or with an operand that requires grad, are not supported while grad mode is on (self shape {:?}, requires_grad {}): use the out-of-place op, or run the update under no_grad(|| ...)",
-                self.shape(),
-                self.requires_grad()
+                "{op}: this tensor shares its storage with another tensor (a view, a detach(), or a value saved for backward), whose history cannot follow an in-place change; use the out-of-place op (shape {:?})",
+                self.shape()
             );
         }
+        let result = compute(&self.snapshot()).to_dtype(self.dtype());
+        let edge = result.grad_edge();
+        *self.inner.storage.write() = result.buffer().pooled_clone();
+        if let Some(edge) = edge {
+            self.rebase_history(edge);
+        }
+        self
     }
 
     #[track_caller]
@@ -78,7 +105,7 @@ impl Tensor {
         f: fn(&Tensor, &Tensor) -> Tensor,
     ) -> &Tensor {
         self.check_floating(op);
-        self.check_inplace(op, Some(&other));
+        let records = self.inplace_records(op, Some(&other));
         let shape = broadcast_shapes(self.shape(), other.shape());
         if shape.as_deref() != Some(self.shape()) {
             panic!(
@@ -87,6 +114,9 @@ impl Tensor {
                 self.shape(),
                 other.shape()
             );
+        }
+        if records {
+            return self.rebase_inplace(op, |old| f(old, &other));
         }
         let result = no_grad(|| f(&self.detach(), &other.detach()));
         self.assign(result)
@@ -141,7 +171,9 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn fill_(&self, value: f64) -> &Tensor {
-        self.check_inplace("fill_", None);
+        if self.inplace_records("fill_", None) {
+            self.refuse_recorded("fill_");
+        }
         *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), value);
         self
     }
@@ -149,7 +181,9 @@ impl Tensor {
     /// Sets every element to zero in place (e.g. a gradient buffer); returns `self`.
     #[track_caller]
     pub fn zero_(&self) -> &Tensor {
-        self.check_inplace("zero_", None);
+        if self.inplace_records("zero_", None) {
+            self.refuse_recorded("zero_");
+        }
         *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), 0.0);
         self
     }
@@ -168,7 +202,9 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn copy_(&self, src: &Tensor) -> &Tensor {
-        self.check_inplace("copy_", Some(src));
+        if self.inplace_records("copy_", Some(src)) {
+            self.refuse_recorded("copy_");
+        }
         if broadcast_shapes(src.shape(), self.shape()).as_deref() != Some(self.shape()) {
             panic!(
                 "copy_: the size of src {:?} must be broadcastable to self {:?}",
@@ -184,7 +220,9 @@ impl Tensor {
     #[track_caller]
     pub fn clamp_(&self, min: f64, max: f64) -> &Tensor {
         self.check_floating("clamp_");
-        self.check_inplace("clamp_", None);
+        if self.inplace_records("clamp_", None) {
+            return self.rebase_inplace("clamp_", |old| old.clamp(min, max));
+        }
         let result = no_grad(|| self.detach().clamp(min, max));
         self.assign(result)
     }

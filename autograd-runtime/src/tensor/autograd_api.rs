@@ -69,7 +69,7 @@ impl Tensor {
     /// assert!(x.grad_fn().is_none());
     /// ```
     pub fn grad_fn(&self) -> Option<GradFn> {
-        self.inner.grad_fn.as_ref().map(|edge| GradFn {
+        self.grad_edge().map(|edge| GradFn {
             node: edge.node.clone(),
         })
     }
@@ -84,7 +84,7 @@ impl Tensor {
         if !self.requires_grad() {
             panic!("retain_grad: can't retain_grad on Tensor that has requires_grad=False");
         }
-        let Some(edge) = &self.inner.grad_fn else {
+        let Some(edge) = self.grad_edge() else {
             return;
         };
         if self.inner.retains_grad.swap(true, Ordering::Relaxed) {

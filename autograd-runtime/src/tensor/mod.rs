@@ -44,6 +44,10 @@ pub(crate) struct TensorImpl {
     pub(crate) grad: Mutex<Option<Tensor>>,
     pub(crate) accumulator: Mutex<Weak<Node>>,
     pub(crate) retains_grad: AtomicBool,
+    /// Set once an in-place op rebased this tensor's history onto its own node (PyTorch's
+    /// `rebase_history`); `has_rebase` lets the common case skip the lock.
+    pub(crate) rebased: Mutex<Option<Edge>>,
+    pub(crate) has_rebase: AtomicBool,
     /// Gradient hooks of a leaf (a non-leaf's live on its node).
     pub(crate) hooks: Mutex<Vec<(u64, Arc<crate::hooks::HookFn>)>>,
 }
@@ -74,6 +78,8 @@ impl Tensor {
                 accumulator: Mutex::new(Weak::new()),
                 retains_grad: AtomicBool::new(false),
                 hooks: Mutex::new(Vec::new()),
+                rebased: Mutex::new(None),
+                has_rebase: AtomicBool::new(false),
             }),
         }
     }
@@ -108,10 +114,51 @@ impl Tensor {
     /// Whether this handle is the only way to reach its elements: no other handle, view, weak
     /// reference or graph node shares them, so writing them in place is unobservable.
     pub(crate) fn is_exclusive(&self) -> bool {
-        self.inner.grad_fn.is_none()
+        self.is_leaf()
             && Arc::strong_count(&self.inner) == 1
             && Arc::weak_count(&self.inner) == 0
             && Arc::strong_count(&self.inner.storage) == 1
+    }
+
+    /// The node (and output slot) gradients of this tensor flow into: the op that created it,
+    /// or the last in-place op that rebased it.
+    pub(crate) fn grad_edge(&self) -> Option<Edge> {
+        if self.inner.has_rebase.load(Ordering::Acquire) {
+            return self.inner.rebased.lock().clone();
+        }
+        self.inner.grad_fn.clone()
+    }
+
+    /// Makes `edge` this tensor's history from now on (after an in-place op), moving a
+    /// `retain_grad` onto the new node.
+    pub(crate) fn rebase_history(&self, edge: Edge) {
+        if self.retains_grad() {
+            if let Some(previous) = self.grad_edge() {
+                let me = Arc::as_ptr(&self.inner);
+                previous.node.hooks.lock().retain(|hook| {
+                    !matches!(hook, crate::hooks::OutputHook::Retain { tensor, .. } if std::ptr::eq(tensor.as_ptr(), me))
+                });
+            }
+            let retain = crate::hooks::OutputHook::Retain {
+                slot: edge.slot,
+                tensor: Arc::downgrade(&self.inner),
+            };
+            edge.node.hooks.lock().push(retain);
+        }
+        *self.inner.rebased.lock() = Some(edge);
+        self.inner.has_rebase.store(true, Ordering::Release);
+    }
+
+    /// A tensor with this one's history and a copy of its current elements: what an in-place
+    /// op computes from before it overwrites them.
+    pub(crate) fn snapshot(&self) -> Tensor {
+        let storage = Arc::new(Storage::new(self.buffer().pooled_clone()));
+        Tensor::from_storage(
+            storage,
+            self.inner.shape.clone(),
+            self.inner.dtype,
+            self.grad_edge(),
+        )
     }
 
     /// Reads the buffer (shared lock).
@@ -178,12 +225,14 @@ impl Tensor {
     /// Whether gradients flow to this tensor: a leaf flagged with `requires_grad_(true)`, or
     /// the output of a recorded op.
     pub fn requires_grad(&self) -> bool {
-        self.inner.grad_fn.is_some() || self.inner.requires_grad.load(Ordering::Relaxed)
+        self.inner.grad_fn.is_some()
+            || self.inner.has_rebase.load(Ordering::Acquire)
+            || self.inner.requires_grad.load(Ordering::Relaxed)
     }
 
     /// True for tensors the user created (and every tensor that does not require grad).
     pub fn is_leaf(&self) -> bool {
-        self.inner.grad_fn.is_none()
+        self.inner.grad_fn.is_none() && !self.inner.has_rebase.load(Ordering::Acquire)
     }
 
     /// Whether two handles are the same tensor.
