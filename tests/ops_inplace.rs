@@ -166,11 +166,30 @@ fn recorded_in_place_on_shared_storage_is_refused() {
 }
 
 #[test]
-#[should_panic(expected = "fill_: in-place operations that must be recorded are supported for")]
-fn recorded_fill_is_refused() {
-    let x = leaf(&[1.0], &[1]);
+fn recorded_zero_and_fill_cut_the_gradient_as_pytorch() {
+    // y = x * 2; y.zero_(): y.grad_fn is ZeroBackward0 and x.grad is 0 (y no longer depends on x).
+    let x = leaf(&[1.0, 2.0], &[2]);
     let y = &x * 2.0;
-    y.fill_(0.0);
+    y.zero_();
+    assert_eq!(y.grad_fn().unwrap().name(), "ZeroBackward0");
+    y.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![0.0, 0.0]);
+    let z = &x * 2.0;
+    z.fill_(7.0);
+    assert_eq!(z.to_vec(), vec![7.0, 7.0]);
+    assert_eq!(z.grad_fn().unwrap().name(), "FillBackward0");
+}
+
+#[test]
+fn recorded_copy_sends_the_gradient_to_the_source() {
+    // buf = zeros(2, 2); buf.copy_(x * 3) with x of shape [2]: x.grad = 3 * 2 rows = 6.
+    let x = leaf(&[1.0, 2.0], &[2]);
+    let buf = Tensor::zeros(&[2, 2]).double();
+    buf.copy_(&(&x * 3.0));
+    assert_eq!(buf.grad_fn().unwrap().name(), "CopyBackwards");
+    assert_eq!(buf.to_vec(), vec![3.0, 6.0, 3.0, 6.0]);
+    buf.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![6.0, 6.0]);
 }
 
 #[test]

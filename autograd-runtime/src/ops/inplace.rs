@@ -7,15 +7,16 @@
 //!
 //! With grad mode on:
 //! - a leaf that requires grad is refused, as PyTorch does (update parameters in `no_grad`);
-//! - on a tensor that is part of a graph, or with an operand that requires grad, `add_`,
-//!   `sub_`, `mul_`, `div_` and `clamp_` rebase the tensor's history onto their own node, as
-//!   PyTorch does (`y = x * 2; y.mul_(3)` gives `y.grad_fn()` `MulBackward0` and `x.grad`
-//!   6). They are refused when the storage is shared with another tensor (a view, a
-//!   `detach()`, a value saved for backward), whose history could not follow; `zero_`,
-//!   `fill_` and `copy_` are refused there too. Use the out-of-place op in those cases.
+//! - on a tensor that is part of a graph, or with an operand that requires grad, the op
+//!   rebases the tensor's history onto its own node, as PyTorch does (`y = x * 2; y.mul_(3)`
+//!   gives `y.grad_fn()` `MulBackward0` and `x.grad` 6; `zero_`/`fill_` give
+//!   `ZeroBackward0`/`FillBackward0`, `copy_` `CopyBackwards`). It is refused when the
+//!   storage is shared with another tensor (a view, a `detach()`, a value saved for
+//!   backward), whose history could not follow: use the out-of-place op there.
 
 use super::compare::CompareOperand;
 use crate::grad_mode::{is_grad_enabled, no_grad};
+use crate::graph::{needs_grad, record_one, record_unary_output, BackwardFn};
 use crate::shape::broadcast_shapes;
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -38,14 +39,31 @@ impl Tensor {
         self.requires_grad() || operand.is_some_and(Tensor::requires_grad)
     }
 
-    /// Panics when `op` cannot be recorded on `self` (see the module docs).
+    /// `value` everywhere, recorded as a node (`name`) whose gradient to `self` is zero.
     #[track_caller]
-    fn refuse_recorded(&self, op: &str) {
-        panic!(
-            "{op}: in-place operations that must be recorded are supported for add_, sub_, mul_, div_ and clamp_ on tensors that do not share their storage; use the out-of-place op, or run the update under no_grad(|| ...) (self shape {:?}, requires_grad {})",
-            self.shape(),
-            self.requires_grad()
-        );
+    fn filled(&self, name: &'static str, value: f64) -> Tensor {
+        let out = self.full_like(value);
+        record_unary_output(name, &[self], out, || |_, g| Ok(vec![Some(g.zeros_like())]))
+    }
+
+    /// `src` broadcast to `self`'s shape and dtype, recorded as `CopyBackwards`: the gradient
+    /// goes to `src` (summed back to its shape), none to the overwritten `self`.
+    #[track_caller]
+    fn copied_from(&self, src: &Tensor) -> Tensor {
+        let out = no_grad(|| src.detach().expand(self.shape()).to_dtype(self.dtype()));
+        if !needs_grad(&[self, src]) {
+            return out;
+        }
+        let (src_shape, src_dtype) = (src.shape().to_vec(), src.dtype());
+        let backward: BackwardFn = Box::new(move |ctx, grads| {
+            let g = &grads[0];
+            let to_self = ctx.needs_input_grad(0).then(|| g.zeros_like());
+            let to_src = ctx
+                .needs_input_grad(1)
+                .then(|| g.sum_to_size(&src_shape).to_dtype(src_dtype));
+            Ok(vec![to_self, to_src])
+        });
+        record_one("CopyBackwards", &[self, src], out, backward)
     }
 
     /// The recorded form of an in-place op: computes `op(self)` from a snapshot of `self`
@@ -172,7 +190,7 @@ impl Tensor {
     #[track_caller]
     pub fn fill_(&self, value: f64) -> &Tensor {
         if self.inplace_records("fill_", None) {
-            self.refuse_recorded("fill_");
+            return self.rebase_inplace("fill_", |old| old.filled("FillBackward0", value));
         }
         *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), value);
         self
@@ -182,7 +200,7 @@ impl Tensor {
     #[track_caller]
     pub fn zero_(&self) -> &Tensor {
         if self.inplace_records("zero_", None) {
-            self.refuse_recorded("zero_");
+            return self.rebase_inplace("zero_", |old| old.filled("ZeroBackward0", 0.0));
         }
         *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), 0.0);
         self
@@ -202,15 +220,15 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn copy_(&self, src: &Tensor) -> &Tensor {
-        if self.inplace_records("copy_", Some(src)) {
-            self.refuse_recorded("copy_");
-        }
         if broadcast_shapes(src.shape(), self.shape()).as_deref() != Some(self.shape()) {
             panic!(
                 "copy_: the size of src {:?} must be broadcastable to self {:?}",
                 src.shape(),
                 self.shape()
             );
+        }
+        if self.inplace_records("copy_", Some(src)) {
+            return self.rebase_inplace("copy_", |old| old.copied_from(src));
         }
         let result = no_grad(|| src.detach().expand(self.shape()));
         self.assign(result)
