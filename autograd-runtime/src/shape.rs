@@ -56,9 +56,9 @@ pub(crate) fn wrap_dim(op: &str, dim: impl Dim, rank: usize) -> usize {
 }
 
 /// The broadcast shape of two shapes, or `None` when they do not broadcast.
-pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<ShapeVec> {
     let rank = a.len().max(b.len());
-    let mut out = vec![0; rank];
+    let mut out: ShapeVec = smallvec::smallvec![0; rank];
     for i in 0..rank {
         let da = if i < rank - a.len() {
             1
@@ -130,8 +130,8 @@ mod tests {
 
     #[test]
     fn broadcasting_follows_numpy_rules() {
-        assert_eq!(broadcast_shapes(&[2, 1, 3], &[4, 1]), Some(vec![2, 4, 3]));
-        assert_eq!(broadcast_shapes(&[], &[2]), Some(vec![2]));
+        assert_eq!(broadcast_shapes(&[2, 1, 3], &[4, 1]).as_deref(), Some(&[2, 4, 3][..]));
+        assert_eq!(broadcast_shapes(&[], &[2]).as_deref(), Some(&[2][..]));
         assert_eq!(broadcast_shapes(&[2, 3], &[3, 2]), None);
     }
 

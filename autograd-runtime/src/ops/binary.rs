@@ -7,7 +7,7 @@ use crate::Tensor;
 
 /// The broadcast shape of an op's operands, or a panic naming the op and both shapes.
 #[track_caller]
-pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> Vec<usize> {
+pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> ShapeVec {
     broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
         panic!(
             "{op}: shapes {:?} and {:?} do not broadcast (each dim, aligned from the right, must be equal or 1)",

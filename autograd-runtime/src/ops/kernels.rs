@@ -67,7 +67,7 @@ pub(crate) use map_float;
 macro_rules! zip_float {
     ($op:expr, $a:expr, $b:expr, $out_shape:expr, |$x:ident, $y:ident| $body:expr) => {{
         let (a, b): (&$crate::Tensor, &$crate::Tensor) = ($a, $b);
-        let out_shape: Vec<usize> = $out_shape;
+        let out_shape: $crate::shape::ShapeVec = $out_shape;
         let out = {
             let (ba, bb) = (a.buffer(), b.buffer());
             match (&*ba, &*bb) {
@@ -100,7 +100,7 @@ pub(crate) use zip_float;
 macro_rules! zip_to_bool {
     ($op:expr, $a:expr, $b:expr, $out_shape:expr, |$x:ident, $y:ident| $body:expr) => {{
         let (a, b): (&$crate::Tensor, &$crate::Tensor) = ($a, $b);
-        let out_shape: Vec<usize> = $out_shape;
+        let out_shape: $crate::shape::ShapeVec = $out_shape;
         let out = {
             let (ba, bb) = (a.buffer(), b.buffer());
             match (&*ba, &*bb) {
