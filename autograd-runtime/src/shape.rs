@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn broadcasting_follows_numpy_rules() {
-        assert_eq!(broadcast_shapes(&[2, 1, 3], &[4, 1]).as_deref(), Some(&[2, 4, 3][..]));
+        assert_eq!(
+            broadcast_shapes(&[2, 1, 3], &[4, 1]).as_deref(),
+            Some(&[2, 4, 3][..])
+        );
         assert_eq!(broadcast_shapes(&[], &[2]).as_deref(), Some(&[2][..]));
         assert_eq!(broadcast_shapes(&[2, 3], &[3, 2]), None);
     }
