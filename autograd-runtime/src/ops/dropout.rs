@@ -57,6 +57,6 @@ impl Tensor {
                 .collect()
         });
         let mask = Buffer::from_f64_iter(self.dtype(), mask.into_iter());
-        self.mul(&Tensor::from_buffer(mask, self.shape().to_vec()))
+        self.mul(&Tensor::from_buffer(mask, self.shape()))
     }
 }

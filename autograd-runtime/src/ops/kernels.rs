@@ -57,7 +57,7 @@ macro_rules! map_float {
                 ),
             }
         };
-        $crate::Tensor::from_buffer(out, t.shape().to_vec())
+        $crate::Tensor::from_buffer(out, t.shape())
     }};
 }
 pub(crate) use map_float;

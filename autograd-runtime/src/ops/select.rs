@@ -45,7 +45,7 @@ fn arg_extremum<T: Float>(
 /// A `Bool` tensor of `x`'s shape: `f` of each element.
 fn bool_mask(x: &Tensor, f: impl Fn(f64) -> bool) -> Tensor {
     let mask = x.to_vec().into_iter().map(f).collect();
-    Tensor::from_buffer(Buffer::Bool(mask), x.shape().to_vec())
+    Tensor::from_buffer(Buffer::Bool(mask), x.shape())
 }
 
 /// `value` rounded to `dtype`, so comparisons see the bound the forward used.

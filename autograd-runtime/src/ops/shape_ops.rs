@@ -103,7 +103,7 @@ impl Tensor {
 
     /// A new tensor handle on the same storage without grad metadata.
     fn detach_copy_meta(&self) -> Tensor {
-        Tensor::from_storage_shared(self, self.shape().to_vec())
+        Tensor::from_storage_shared(self, self.shape())
     }
 
     /// Inserts a dim of size 1 at `dim` (`-1` appends).

@@ -67,7 +67,7 @@ impl Tensor {
         let d = wrap_dim("softmax", dim, self.dim());
         let cols = around_dim(self.shape(), d);
         let buffer = float_kernel!("softmax", self, |v| softmax_kernel(v, cols, false));
-        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_output("SoftmaxBackward0", &[self], out.clone(), || {
             let input = SavedTensor::new(self);
             let output = SavedTensor::output(&out);
@@ -96,7 +96,7 @@ impl Tensor {
         let d = wrap_dim("log_softmax", dim, self.dim());
         let cols = around_dim(self.shape(), d);
         let buffer = float_kernel!("log_softmax", self, |v| softmax_kernel(v, cols, true));
-        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_output("LogSoftmaxBackward0", &[self], out.clone(), || {
             let input = SavedTensor::new(self);
             let output = SavedTensor::output(&out);

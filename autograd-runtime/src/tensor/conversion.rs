@@ -20,7 +20,7 @@ impl Tensor {
             return self.clone();
         }
         let buffer = self.buffer().to_dtype(dtype);
-        let out = Tensor::from_buffer(buffer, self.shape().to_vec());
+        let out = Tensor::from_buffer(buffer, self.shape());
         if !dtype.is_floating_point() {
             return out;
         }
@@ -53,7 +53,7 @@ impl Tensor {
         debug_assert_eq!(self.shape(), other.shape());
         if std::sync::Arc::ptr_eq(&self.inner.storage, &other.inner.storage) {
             let doubled = self.buffer().clone();
-            return self.add_assign_raw(&Tensor::from_buffer(doubled, self.shape().to_vec()));
+            return self.add_assign_raw(&Tensor::from_buffer(doubled, self.shape()));
         }
         let source = other.buffer();
         let mut target = self.inner.storage.write();
