@@ -14,7 +14,7 @@ const TUTORIAL: &str = r#"digraph {
 	n1 -> n0
 	n2 [label="MulBackward0\nout: (2, 2)"]
 	n2 -> n1
-	n3 [label="MulBackward0\nout: (2, 2)"]
+	n3 [label="MulBackward0\nout: (2, 2)\nsaved: (2, 2), (2, 2)"]
 	n3 -> n2
 	n4 [label="AddBackward0\nout: (2, 2)"]
 	n5 [label="y\n (2, 2)\nretain_grad, grad: None" fillcolor=lightyellow]
@@ -49,7 +49,7 @@ fn after_backward_nodes_are_marked_freed_and_retained_grads_show() {
     // Only rules holding saved tensors are freed (PyTorch runs the others again): here the
     // MulBackward0 of `y * y`, which saved both factors.
     assert!(
-        dot.contains("MulBackward0\\nout: (2, 2)\\n(freed by backward)"),
+        dot.contains("MulBackward0\\nout: (2, 2)\\nsaved: (2, 2), (2, 2)\\n(freed by backward)"),
         "{dot}"
     );
     assert!(
@@ -89,8 +89,9 @@ fn a_linear_layer_shows_its_parameters_by_name() {
     assert!(dot.contains("SumBackward0"), "{dot}");
     // Each node is declared once: two leaves, each with its AccumulateGrad.
     assert_eq!(dot.matches("[label=\"AccumulateGrad\"]").count(), 2);
-    // The input does not require grad: it is no node.
-    assert_eq!(dot.matches("(4, 3)").count(), 0, "{dot}");
+    // The input does not require grad: it is no node (only a shape the matmul saved).
+    assert_eq!(dot.matches("label=\"\\n (4, 3)").count(), 0, "{dot}");
+    assert!(dot.contains("saved: (4, 3)"), "{dot}");
 }
 
 #[test]
@@ -153,4 +154,18 @@ fn graphviz_accepts_the_output_when_installed() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+}
+
+#[test]
+fn nodes_show_the_shapes_of_the_tensors_they_saved() {
+    // mul saves both operands ([2, 3] and [3]); add saves nothing.
+    let a = autograd::Tensor::ones(&[2, 3]).requires_grad_(true);
+    let b = autograd::Tensor::ones(&[3]).requires_grad_(true);
+    let y = (&a * &b) + 1.0;
+    let dot = y.to_dot();
+    assert!(
+        dot.contains("MulBackward0\\nout: (2, 3)\\nsaved: (2, 3), (3)"),
+        "{dot}"
+    );
+    assert!(!dot.contains("AddBackward0\\nout: (2, 3)\\nsaved"), "{dot}");
 }

@@ -94,6 +94,11 @@ impl DotWriter<'_> {
                     };
                     let _ = write!(label, "\nout{which}: {}", shape_label(&meta.shape));
                 }
+                if !node.saved_shapes.is_empty() {
+                    let saved: Vec<String> =
+                        node.saved_shapes.iter().map(|s| shape_label(s)).collect();
+                    let _ = write!(label, "\nsaved: {}", saved.join(", "));
+                }
                 if rule.lock().is_none() {
                     label.push_str("\n(freed by backward)");
                 }

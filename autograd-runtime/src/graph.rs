@@ -80,12 +80,15 @@ pub(crate) struct Node {
     /// Whether the rule holds saved tensors: only such rules are freed by a backward without
     /// `retain_graph` (a rule without them can run again, as in PyTorch).
     pub(crate) saves_tensors: bool,
+    /// Shapes of the tensors the rule saved, where known (for graph pictures).
+    pub(crate) saved_shapes: SmallVec<[ShapeVec; 2]>,
 }
 
 thread_local! {
-    /// `SavedTensor`s created since the last node was recorded on this thread: ops save
-    /// right before recording, so a non-zero count marks the next node as saving.
-    static SAVED_SINCE_RECORD: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// Shapes of the `SavedTensor`s created since the op being recorded on this thread called
+    /// [`needs_grad`]: ops save right before recording, so they are that op's saved tensors.
+    static SAVED_SINCE_RECORD: std::cell::RefCell<SmallVec<[ShapeVec; 2]>> =
+        std::cell::RefCell::new(SmallVec::new());
 }
 
 impl Node {
@@ -105,6 +108,7 @@ impl Node {
             hooks: Mutex::new(Vec::new()),
             location,
             saves_tensors: false,
+            saved_shapes: SmallVec::new(),
         }
     }
 }
@@ -157,7 +161,7 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
 /// Whether an op on `inputs` must record a node: grad mode on and some input requires grad.
 /// Ops call it first, before saving anything, so it also starts a fresh count of saves.
 pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
-    SAVED_SINCE_RECORD.with(|c| c.set(0));
+    SAVED_SINCE_RECORD.with(|c| c.borrow_mut().clear());
     is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
 }
 
@@ -243,8 +247,8 @@ fn new_function_node(
         NodeKind::Function(Mutex::new(Some(backward))),
         Location::caller(),
     );
-    let counted = SAVED_SINCE_RECORD.with(|c| c.replace(0)) > 0;
-    node.saves_tensors = saves.unwrap_or(counted);
+    node.saved_shapes = SAVED_SINCE_RECORD.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    node.saves_tensors = saves.unwrap_or(!node.saved_shapes.is_empty());
     Arc::new(node)
 }
 
@@ -280,7 +284,7 @@ pub struct SavedTensor {
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
-        SAVED_SINCE_RECORD.with(|c| c.set(c.get().saturating_add(1)));
+        SAVED_SINCE_RECORD.with(|c| c.borrow_mut().push(tensor.shape().into()));
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),
