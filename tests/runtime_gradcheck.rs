@@ -21,7 +21,7 @@ fn custom_mul(
 ) -> Tensor {
     let out = no_grad(|| a * b);
     let (sa, sb) = (a.detach(), b.detach());
-    let backward: BackwardFn = Box::new(move |_ctx, grads| Ok(rule(&grads[0], &sa, &sb)));
+    let backward: BackwardFn = Box::new(move |_ctx, grads| Ok(rule(&grads[0], &sa, &sb).into()));
     record_node("CustomMulBackward", &[a, b], vec![out], backward)
         .pop()
         .unwrap()

@@ -4,6 +4,7 @@
 //! page faults on first touch and a `munmap` on drop. Ops on big tensors (W3, W4) allocate the
 //! same sizes every iteration; recycling the buffers removes that cost.
 
+use crate::storage::{Elems, INLINE_ELEMENTS};
 use std::cell::RefCell;
 
 /// Buffers smaller than this many bytes go straight to the system allocator.
@@ -14,7 +15,7 @@ const MAX_POOLED_BYTES: usize = 256 * 1024 * 1024;
 const MAX_POOLED_BUFFERS: usize = 32;
 
 /// An element type with a pool.
-pub(crate) trait Pooled: Copy + 'static {
+pub(crate) trait Pooled: Copy + Default + 'static {
     fn with_pool<R>(f: impl FnOnce(&mut Vec<Vec<Self>>) -> R) -> Option<R>;
 }
 
@@ -42,8 +43,17 @@ impl Pooled for bool {
     }
 }
 
+/// An empty element buffer with room for `n` elements: inline when they fit, else a cached
+/// vector when one fits, else a new one.
+pub(crate) fn take<T: Pooled>(n: usize) -> Elems<T> {
+    if n <= INLINE_ELEMENTS {
+        return Elems::new();
+    }
+    Elems::from_vec(take_vec(n))
+}
+
 /// An empty vector with room for `n` elements, recycled when a cached one fits.
-pub(crate) fn take<T: Pooled>(n: usize) -> Vec<T> {
+pub(crate) fn take_vec<T: Pooled>(n: usize) -> Vec<T> {
     if n * std::mem::size_of::<T>() >= MIN_POOLED_BYTES {
         let cached = T::with_pool(|pool| {
             // Best fit among buffers no more than twice as large as needed.
@@ -65,15 +75,32 @@ pub(crate) fn take<T: Pooled>(n: usize) -> Vec<T> {
 }
 
 /// Collects `values` (exactly `n` of them) into a possibly recycled vector.
-pub(crate) fn collect<T: Pooled>(n: usize, values: impl Iterator<Item = T>) -> Vec<T> {
-    let mut v = take(n);
+pub(crate) fn collect<T: Pooled>(n: usize, values: impl Iterator<Item = T>) -> Elems<T> {
+    if n <= INLINE_ELEMENTS {
+        // Straight into the inline array: cheaper than growing the small vector one by one.
+        let mut inline = [T::default(); INLINE_ELEMENTS];
+        let mut len = 0;
+        for (slot, value) in inline.iter_mut().zip(values) {
+            *slot = value;
+            len += 1;
+        }
+        return Elems::from_buf_and_len(inline, len);
+    }
+    let mut v = take_vec(n);
     v.extend(values);
-    v
+    Elems::from_vec(v)
 }
 
 /// Gives a buffer back for reuse (or frees it when it is small). A full pool drops its oldest
 /// buffers to make room, so the working set of the current workload wins over earlier ones.
-pub(crate) fn give<T: Pooled>(v: Vec<T>) {
+pub(crate) fn give<T: Pooled>(v: Elems<T>) {
+    if v.spilled() {
+        give_vec(v.into_vec());
+    }
+}
+
+/// [`give`] for a plain vector.
+pub(crate) fn give_vec<T: Pooled>(v: Vec<T>) {
     let bytes = v.capacity() * std::mem::size_of::<T>();
     if !(MIN_POOLED_BYTES..=MAX_POOLED_BYTES).contains(&bytes) {
         return;
@@ -96,22 +123,30 @@ mod tests {
 
     #[test]
     fn large_buffers_are_recycled_and_small_ones_are_not() {
-        let v: Vec<f32> = take(100_000);
+        let v: Elems<f32> = take(100_000);
         let ptr = v.as_ptr();
         give(v);
-        let again: Vec<f32> = take(90_000);
+        let again: Elems<f32> = take(90_000);
         assert_eq!(again.as_ptr(), ptr);
         assert!(again.is_empty());
         // A full pool makes room for new buffers by dropping its oldest ones.
         for _ in 0..MAX_POOLED_BUFFERS + 4 {
-            give(Vec::<f32>::with_capacity(20_000));
+            give_vec(Vec::<f32>::with_capacity(20_000));
         }
         let big = Vec::<f32>::with_capacity(1_000_000);
         let big_ptr = big.as_ptr();
-        give(big);
+        give_vec(big);
         let recycled = take::<f32>(1_000_000);
         assert_eq!(recycled.as_ptr(), big_ptr);
-        let small: Vec<f64> = take(10);
+        let small: Elems<f64> = take(10);
         assert!(small.capacity() >= 10);
+    }
+
+    #[test]
+    fn tiny_buffers_stay_inline() {
+        let v: Elems<f32> = collect(INLINE_ELEMENTS, (0..INLINE_ELEMENTS).map(|i| i as f32));
+        assert!(!v.spilled());
+        let w: Elems<f64> = collect(INLINE_ELEMENTS + 1, (0..=INLINE_ELEMENTS).map(|i| i as f64));
+        assert!(w.spilled());
     }
 }

@@ -212,7 +212,7 @@ fn run_node(
     slot: &parking_lot::Mutex<Option<crate::graph::BackwardFn>>,
     grads: Pending,
     request: &Request,
-) -> Result<Vec<Option<Tensor>>, AutogradError> {
+) -> Result<crate::graph::InputGrads, AutogradError> {
     let grads: SmallVec<[Tensor; 1]> = node
         .outputs
         .iter()

@@ -233,7 +233,7 @@ pub fn apply<F: Function>(function: F, inputs: &[&Tensor]) -> Vec<Tensor> {
                 .collect(),
         };
         let grads = function.backward(&ctx, grads);
-        validate(bctx, grads, &expected)
+        validate(bctx, grads, &expected).map(crate::graph::InputGrads::from_vec)
     });
     let recorded = record_saving(name, inputs, outputs.clone(), backward, saves);
     recorded

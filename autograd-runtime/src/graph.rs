@@ -16,7 +16,7 @@ use parking_lot::Mutex;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::panic::Location;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
@@ -49,10 +49,13 @@ impl BackwardCtx<'_> {
     }
 }
 
+/// The gradients a backward rule returns, one per input (`None`: no gradient); inline for
+/// the one- and two-input ops that make up most graphs.
+pub type InputGrads = SmallVec<[Option<Tensor>; 2]>;
+
 /// A backward rule: incoming gradients (one per output) to gradients per input.
-pub type BackwardFn = Box<
-    dyn Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<Vec<Option<Tensor>>, AutogradError> + Send + Sync,
->;
+pub type BackwardFn =
+    Box<dyn Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<InputGrads, AutogradError> + Send + Sync>;
 
 pub(crate) enum NodeKind {
     /// An op's backward rule; `None` once freed by a backward without `retain_graph`.
@@ -73,8 +76,11 @@ pub(crate) struct Node {
     pub(crate) next: SmallVec<[Option<Edge>; 2]>,
     pub(crate) outputs: SmallVec<[OutputMeta; 1]>,
     pub(crate) kind: NodeKind,
-    /// Hooks and `retain_grad` entries on this node's outputs.
+    /// Hooks and `retain_grad` entries on this node's outputs (add them with
+    /// [`Node::add_hook`]).
     pub(crate) hooks: Mutex<Vec<OutputHook>>,
+    /// Set once a hook was added: lets the backward skip the lock for the many nodes without.
+    pub(crate) has_hooks: AtomicBool,
     /// Where the forward op was called (for anomaly reports).
     pub(crate) location: &'static Location<'static>,
     /// Whether the rule holds saved tensors: only such rules are freed by a backward without
@@ -106,10 +112,19 @@ impl Node {
             outputs,
             kind,
             hooks: Mutex::new(Vec::new()),
+            has_hooks: AtomicBool::new(false),
             location,
             saves_tensors: false,
             saved_shapes: SmallVec::new(),
         }
+    }
+}
+
+impl Node {
+    /// Adds a hook or `retain_grad` entry on one of this node's outputs.
+    pub(crate) fn add_hook(&self, hook: OutputHook) {
+        self.hooks.lock().push(hook);
+        self.has_hooks.store(true, Ordering::Release);
     }
 }
 
@@ -261,10 +276,7 @@ pub(crate) fn record_unary_output<F>(
     backward: impl FnOnce() -> F,
 ) -> Tensor
 where
-    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Vec<Option<Tensor>>, AutogradError>
-        + Send
-        + Sync
-        + 'static,
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
 {
     if !needs_grad(inputs) {
         return output;

@@ -93,7 +93,7 @@ impl Tensor {
         let f: Arc<HookFn> = Arc::new(hook);
         match &self.grad_edge() {
             Some(edge) => {
-                edge.node.hooks.lock().push(OutputHook::Call {
+                edge.node.add_hook(OutputHook::Call {
                     slot: edge.slot,
                     id,
                     f,
@@ -121,6 +121,9 @@ pub(crate) fn run_output_hooks(
     node: &Node,
     grads: &mut [Option<Tensor>],
 ) -> Vec<(Weak<TensorImpl>, Tensor)> {
+    if !node.has_hooks.load(Ordering::Acquire) {
+        return Vec::new();
+    }
     // Clone the hook list so a hook may register or remove hooks without deadlocking.
     let calls: Vec<(usize, Arc<HookFn>)> = node
         .hooks

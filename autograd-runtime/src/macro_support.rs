@@ -12,7 +12,7 @@ mod fused_math;
 pub use crate::dtype::{Element, Float};
 pub use crate::error::AutogradError;
 pub use crate::grad_mode::NoGradGuard;
-pub use crate::graph::{BackwardCtx, BackwardFn, SavedTensor};
+pub use crate::graph::{BackwardCtx, BackwardFn, InputGrads, SavedTensor};
 pub use crate::DType;
 use crate::Tensor;
 pub use adjoint::{

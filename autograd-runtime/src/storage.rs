@@ -11,11 +11,18 @@ pub fn live_storage_count() -> usize {
     LIVE_STORAGES.load(Ordering::Relaxed)
 }
 
+/// How many elements a float buffer holds inline, without a heap allocation: scalars and the
+/// tiny tensors of define-by-run loops (W1, W2, W5) then cost no allocation for their elements.
+pub(crate) const INLINE_ELEMENTS: usize = 4;
+
+/// The elements of a float buffer: inline up to [`INLINE_ELEMENTS`], on the heap beyond.
+pub(crate) type Elems<T> = smallvec::SmallVec<[T; INLINE_ELEMENTS]>;
+
 /// The elements of a tensor, tagged with their dtype.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Buffer {
-    F32(Vec<f32>),
-    F64(Vec<f64>),
+    F32(Elems<f32>),
+    F64(Elems<f64>),
     Bool(Vec<bool>),
 }
 
@@ -40,7 +47,7 @@ impl Buffer {
     pub(crate) fn to_f64_vec(&self) -> Vec<f64> {
         match self {
             Buffer::F32(v) => v.iter().map(|&x| x as f64).collect(),
-            Buffer::F64(v) => v.clone(),
+            Buffer::F64(v) => v.to_vec(),
             Buffer::Bool(v) => v.iter().map(|&b| if b { 1.0 } else { 0.0 }).collect(),
         }
     }
@@ -56,8 +63,8 @@ impl Buffer {
 
     pub(crate) fn filled(dtype: DType, len: usize, value: f64) -> Buffer {
         match dtype {
-            DType::F32 => Buffer::F32(vec![value as f32; len]),
-            DType::F64 => Buffer::F64(vec![value; len]),
+            DType::F32 => Buffer::F32(smallvec::smallvec![value as f32; len]),
+            DType::F64 => Buffer::F64(smallvec::smallvec![value; len]),
             DType::Bool => Buffer::Bool(vec![value != 0.0; len]),
         }
     }
@@ -66,8 +73,10 @@ impl Buffer {
         // Element is sealed to f32 and f64, so one of these casts succeeds.
         let any: Box<dyn std::any::Any> = Box::new(data);
         match any.downcast::<Vec<f32>>() {
-            Ok(v) => Buffer::F32(*v),
-            Err(any) => Buffer::F64(*any.downcast::<Vec<f64>>().expect("Element is f32 or f64")),
+            Ok(v) => Buffer::F32(Elems::from_vec(*v)),
+            Err(any) => Buffer::F64(Elems::from_vec(
+                *any.downcast::<Vec<f64>>().expect("Element is f32 or f64"),
+            )),
         }
     }
 
@@ -93,13 +102,23 @@ impl Buffer {
 }
 
 /// The elements as `&[T]` when `T` is the buffer's float type.
-pub(crate) fn float_slice<T: crate::dtype::Float>(buffer: &Buffer) -> Option<&[T]> {
+pub(crate) fn float_slice<T: crate::dtype::Element>(buffer: &Buffer) -> Option<&[T]> {
     let any: &dyn std::any::Any = match buffer {
         Buffer::F32(v) => v,
         Buffer::F64(v) => v,
         Buffer::Bool(_) => return None,
     };
-    any.downcast_ref::<Vec<T>>().map(Vec::as_slice)
+    any.downcast_ref::<Elems<T>>().map(|v| v.as_slice())
+}
+
+/// The elements as `&mut [T]` when `T` is the buffer's float type.
+pub(crate) fn float_slice_mut<T: crate::dtype::Element>(buffer: &mut Buffer) -> Option<&mut [T]> {
+    let any: &mut dyn std::any::Any = match buffer {
+        Buffer::F32(v) => v,
+        Buffer::F64(v) => v,
+        Buffer::Bool(_) => return None,
+    };
+    any.downcast_mut::<Elems<T>>().map(|v| v.as_mut_slice())
 }
 
 /// A buffer behind a lock plus the version counter that in-place ops bump.

@@ -229,10 +229,7 @@ impl Gen<'_> {
             #[allow(unused_mut, unused_variables, unused_parens, clippy::all)]
             let #bw: #p::BackwardFn = ::std::boxed::Box::new(
                 move |#ctx: &#p::BackwardCtx<'_>, #grads: &[#tensor]|
-                      -> ::core::result::Result<
-                          ::std::vec::Vec<::core::option::Option<#tensor>>,
-                          #p::AutogradError,
-                      > {
+                      -> ::core::result::Result<#p::InputGrads, #p::AutogradError> {
                     #backward
                 },
             );

@@ -107,8 +107,8 @@ fn dtype_of(operands: &[&Tensor]) -> DType {
 /// `n` zeros in a buffer recycled from the pool when one fits (no page faults per call).
 fn zeroed<T: Float>(n: usize) -> Vec<T> {
     let mut v: Vec<T> = match T::DTYPE {
-        DType::F32 => recycle(crate::buffer_pool::take::<f32>(n)),
-        _ => recycle(crate::buffer_pool::take::<f64>(n)),
+        DType::F32 => recycle(crate::buffer_pool::take_vec::<f32>(n)),
+        _ => recycle(crate::buffer_pool::take_vec::<f64>(n)),
     }
     .unwrap_or_else(|| Vec::with_capacity(n));
     v.resize(n, T::zero());

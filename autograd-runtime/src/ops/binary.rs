@@ -4,6 +4,7 @@ use super::kernels::zip_float;
 use crate::graph::{needs_grad, record_one, BackwardFn, SavedTensor};
 use crate::shape::{broadcast_shapes, ShapeVec};
 use crate::Tensor;
+use std::borrow::Cow;
 
 /// The broadcast shape of an op's operands, or a panic naming the op and both shapes.
 #[track_caller]
@@ -20,7 +21,11 @@ pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> ShapeVec {
 /// Both operands in their promoted dtype (F64 if either is), converting through a recorded
 /// `to_dtype` so gradients flow back in the original dtype.
 #[track_caller]
-pub(crate) fn promote(op: &str, a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
+pub(crate) fn promote<'a>(
+    op: &str,
+    a: &'a Tensor,
+    b: &'a Tensor,
+) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
     if !a.dtype().is_floating_point() || !b.dtype().is_floating_point() {
         panic!(
             "{op}: expected floating point operands but got {} {:?} and {} {:?}",
@@ -31,10 +36,10 @@ pub(crate) fn promote(op: &str, a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
         );
     }
     if a.dtype() == b.dtype() {
-        return (a.clone(), b.clone());
+        return (Cow::Borrowed(a), Cow::Borrowed(b));
     }
     let dtype = a.dtype().promote(b.dtype());
-    (a.to_dtype(dtype), b.to_dtype(dtype))
+    (Cow::Owned(a.to_dtype(dtype)), Cow::Owned(b.to_dtype(dtype)))
 }
 
 /// Records a two-input op whose rule maps `(grad, a, b)` to unreduced gradients for `a` and
@@ -55,7 +60,7 @@ fn record_binary(
     let backward: BackwardFn = Box::new(move |ctx, grads| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
         let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
-        Ok(vec![
+        Ok(smallvec::smallvec![
             ga.map(|g| g.sum_to_size(&shape_a)),
             gb.map(|g| g.sum_to_size(&shape_b)),
         ])
@@ -78,7 +83,7 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
             let g = if sign_b < 0.0 { g.neg() } else { g.clone() };
             g.sum_to_size(&shape_b)
         });
-        Ok(vec![ga, gb])
+        Ok(smallvec::smallvec![ga, gb])
     });
     record_one(name, &[a, b], out, backward)
 }

@@ -16,7 +16,7 @@ pub(crate) type ZipKernels = (
 );
 
 /// A zeroed output buffer of `n` elements, recycled when possible.
-fn output<T: crate::buffer_pool::Pooled + Default>(n: usize) -> Vec<T> {
+fn output<T: crate::buffer_pool::Pooled + Default>(n: usize) -> crate::storage::Elems<T> {
     let mut out = take(n);
     out.resize(n, T::default());
     out

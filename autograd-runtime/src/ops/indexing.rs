@@ -44,8 +44,8 @@ macro_rules! float_kernel {
         let t: &$crate::Tensor = $t;
         let guard = t.buffer();
         match &*guard {
-            $crate::storage::Buffer::F32($v) => $crate::storage::Buffer::F32($body),
-            $crate::storage::Buffer::F64($v) => $crate::storage::Buffer::F64($body),
+            $crate::storage::Buffer::F32($v) => $crate::storage::Buffer::F32(($body).into()),
+            $crate::storage::Buffer::F64($v) => $crate::storage::Buffer::F64(($body).into()),
             $crate::storage::Buffer::Bool(_) => panic!(
                 "{}: expected a floating point tensor but got dtype torch.bool (shape {:?})",
                 $op,
@@ -100,7 +100,7 @@ impl Tensor {
         let input_shape = self.shape().to_vec();
         record_unary_output(node, &[self], out, || {
             move |_, g| {
-                Ok(vec![Some(
+                Ok(smallvec::smallvec![Some(
                     g.scatter_flat(positions.clone(), input_shape.clone()),
                 )])
             }
@@ -119,7 +119,7 @@ impl Tensor {
         record_unary_output("ScatterAddBackward0", &[self], out, || {
             move |_, g| {
                 let picked = g.take_flat(targets.clone(), source_shape.clone(), "GatherBackward0");
-                Ok(vec![Some(picked)])
+                Ok(smallvec::smallvec![Some(picked)])
             }
         })
     }

@@ -43,7 +43,9 @@ impl Tensor {
     #[track_caller]
     fn filled(&self, name: &'static str, value: f64) -> Tensor {
         let out = self.full_like(value);
-        record_unary_output(name, &[self], out, || |_, g| Ok(vec![Some(g.zeros_like())]))
+        record_unary_output(name, &[self], out, || {
+            |_, g| Ok(smallvec::smallvec![Some(g.zeros_like())])
+        })
     }
 
     /// `src` broadcast to `self`'s shape and dtype, recorded as `CopyBackwards`: the gradient
@@ -61,7 +63,7 @@ impl Tensor {
             let to_src = ctx
                 .needs_input_grad(1)
                 .then(|| g.sum_to_size(&src_shape).to_dtype(src_dtype));
-            Ok(vec![to_self, to_src])
+            Ok(smallvec::smallvec![to_self, to_src])
         });
         record_one("CopyBackwards", &[self, src], out, backward)
     }

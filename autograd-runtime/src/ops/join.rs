@@ -34,7 +34,7 @@ fn concat(parts: &[&Tensor], lens: &[usize], outer: usize, inner: usize, dtype: 
                     out.extend_from_slice(&v[o * len * inner..(o + 1) * len * inner]);
                 }
             }
-            Buffer::$variant(out)
+            Buffer::$variant(out.into())
         }};
     }
     match dtype {
@@ -98,7 +98,7 @@ impl Tensor {
         }
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let mut start = 0;
-            let mut result = Vec::with_capacity(lens.len());
+            let mut result = crate::graph::InputGrads::with_capacity(lens.len());
             for (i, &len) in lens.iter().enumerate() {
                 result.push(
                     ctx.needs_input_grad(i)
@@ -263,7 +263,7 @@ impl Tensor {
         }
         let backward: BackwardFn = Box::new(move |_, grads| {
             let parts: Vec<&Tensor> = grads.iter().collect();
-            Ok(vec![Some(Tensor::cat(&parts, d))])
+            Ok(smallvec::smallvec![Some(Tensor::cat(&parts, d))])
         });
         record(node, &[self], pieces, backward)
     }

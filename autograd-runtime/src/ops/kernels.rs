@@ -15,7 +15,7 @@ pub(crate) fn zip_broadcast<T: Copy, U: Pooled>(
     b_shape: &[usize],
     out_shape: &[usize],
     f: impl Fn(T, T) -> U,
-) -> Vec<U> {
+) -> crate::storage::Elems<U> {
     let n = numel(out_shape);
     if a.len() == n && b.len() == n {
         return collect(n, a.iter().zip(b).map(|(&x, &y)| f(x, y)));
@@ -139,7 +139,7 @@ macro_rules! zip_to_bool {
                 _ => unreachable!("{}: operands are promoted to one dtype first", $op),
             }
         };
-        $crate::Tensor::from_buffer($crate::storage::Buffer::Bool(out), out_shape)
+        $crate::Tensor::from_buffer($crate::storage::Buffer::Bool(out.into_vec()), out_shape)
     }};
 }
 pub(crate) use zip_to_bool;

@@ -83,7 +83,10 @@ impl Tensor {
                 .mul(&grads[0])
                 .mul_scalar(2.0 / n);
             let target_grad = ctx.needs_input_grad(1).then(|| grad.neg());
-            Ok(vec![ctx.needs_input_grad(0).then_some(grad), target_grad])
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0).then_some(grad),
+                target_grad
+            ])
         });
         record("MseLossBackward0", &[&a, &b], vec![out], backward)
             .pop()
@@ -122,7 +125,7 @@ impl Tensor {
         record_unary_output("NllLossBackward0", &[self], out, || {
             move |_, g| {
                 let per_item = g.neg().div_scalar(n as f64).expand(&[n]);
-                Ok(vec![Some(
+                Ok(smallvec::smallvec![Some(
                     per_item.scatter_flat(positions.clone(), input_shape.clone()),
                 )])
             }

@@ -43,8 +43,8 @@ fn batched_gemm<T: RealField + Copy>(
 
 fn gemm_buffers(a: &Buffer, b: &Buffer, batch: usize, m: usize, k: usize, n: usize) -> Buffer {
     match (a, b) {
-        (Buffer::F32(a), Buffer::F32(b)) => Buffer::F32(batched_gemm(a, b, batch, m, k, n)),
-        (Buffer::F64(a), Buffer::F64(b)) => Buffer::F64(batched_gemm(a, b, batch, m, k, n)),
+        (Buffer::F32(a), Buffer::F32(b)) => Buffer::F32(batched_gemm(a, b, batch, m, k, n).into()),
+        (Buffer::F64(a), Buffer::F64(b)) => Buffer::F64(batched_gemm(a, b, batch, m, k, n).into()),
         _ => unreachable!("matmul checks dtypes first"),
     }
 }
@@ -84,7 +84,7 @@ macro_rules! gemm_transposed {
             // Element (i, l) of op(A) is at i * rsa + l * csa; likewise for op(B) and C.
             let (rsa, csa) = if ta { (1, m) } else { (k, 1) };
             let (rsb, csb) = if tb { (1, k) } else { (n, 1) };
-            let mut out = crate::buffer_pool::take::<$t>(m * n);
+            let mut out = crate::buffer_pool::take_vec::<$t>(m * n);
             out.resize(m * n, 0.0);
             if m * n > 0 {
                 // SAFETY: `a` holds the m x k matrix op(A) and `b` the k x n matrix op(B) under
@@ -124,8 +124,12 @@ fn mm_transposed(a: &Tensor, ta: bool, b: &Tensor, tb: bool) -> Tensor {
     let m = if ta { sa[1] } else { sa[0] };
     let n = if tb { sb[0] } else { sb[1] };
     let buffer = match (&*a.buffer(), &*b.buffer()) {
-        (Buffer::F32(x), Buffer::F32(y)) => Buffer::F32(gemm_transposed_f32(x, sa, ta, y, sb, tb)),
-        (Buffer::F64(x), Buffer::F64(y)) => Buffer::F64(gemm_transposed_f64(x, sa, ta, y, sb, tb)),
+        (Buffer::F32(x), Buffer::F32(y)) => {
+            Buffer::F32(gemm_transposed_f32(x, sa, ta, y, sb, tb).into())
+        }
+        (Buffer::F64(x), Buffer::F64(y)) => {
+            Buffer::F64(gemm_transposed_f64(x, sa, ta, y, sb, tb).into())
+        }
         _ => unreachable!("mm checks dtypes first"),
     };
     Tensor::from_buffer(buffer, [m, n].as_slice())
@@ -259,7 +263,7 @@ impl Tensor {
         let out = Tensor::from_storage_shared(self, shape.to_vec());
         let input_shape = self.shape().to_vec();
         record_unary_output("UnsafeViewBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.reshape(&input_shape))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.reshape(&input_shape))])
         })
     }
 
@@ -440,7 +444,7 @@ impl Tensor {
             } else {
                 None
             };
-            Ok(vec![ga, gb])
+            Ok(smallvec::smallvec![ga, gb])
         });
         record(name, &[self, other], vec![out], backward)
             .pop()

@@ -1,10 +1,18 @@
 //! Reductions: sums, means and the 2-norm, over everything or along one dim.
 
-use crate::dtype::Float;
+use crate::dtype::{DType, Float};
 use crate::graph::{record_unary_output, SavedTensor};
 use crate::shape::{numel, wrap_dim, Dim};
 use crate::storage::Buffer;
 use crate::Tensor;
+
+/// `a / b` computed in `dtype` (`f32` rounds both operands first, as a tensor op would).
+fn divide_in(dtype: DType, a: f64, b: f64) -> f64 {
+    match dtype {
+        DType::F32 => ((a as f32) / (b as f32)) as f64,
+        _ => a / b,
+    }
+}
 
 /// Sums `f(v)` over a slice accurately: in `f64`, pairwise over blocks so rounding error grows
 /// with log(n) rather than n.
@@ -43,20 +51,20 @@ impl Tensor {
     /// Sum of all elements, a 0-d tensor. d/dx_i = 1.
     #[track_caller]
     pub fn sum(&self) -> Tensor {
-        let value = {
-            let buffer = self.buffer();
-            match &*buffer {
-                Buffer::F32(v) => pairwise_sum(v, |x| x as f64),
-                Buffer::F64(v) => pairwise_sum(v, |x| x),
-                Buffer::Bool(_) => {
-                    panic!("sum: expected a floating point tensor but got torch.bool")
-                }
-            }
-        };
-        let out = Tensor::full_dtype(&[], value, self.dtype());
+        let out = Tensor::full_dtype(&[], self.sum_value("sum"), self.dtype());
         let shape = crate::shape::ShapeVec::from(self.shape());
         record_unary_output("SumBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.expand(&shape))])
+            move |ctx, g| {
+                if ctx.create_graph() {
+                    return Ok(smallvec::smallvec![Some(g.expand(&shape))]);
+                }
+                // Nothing records: every element of the gradient is the incoming value.
+                Ok(smallvec::smallvec![Some(Tensor::full_dtype(
+                    &shape,
+                    g.item(),
+                    g.dtype()
+                ))])
+            }
         })
     }
 
@@ -64,11 +72,38 @@ impl Tensor {
     #[track_caller]
     pub fn mean(&self) -> Tensor {
         let n = self.numel();
-        let out = crate::no_grad(|| self.sum()).div_scalar(n as f64).detach();
+        // The sum rounded to the dtype, then divided in the dtype (as `sum() / n`).
+        let value = divide_in(self.dtype(), self.sum_value("mean"), n as f64);
+        let out = Tensor::full_dtype(&[], value, self.dtype());
         let shape = crate::shape::ShapeVec::from(self.shape());
         record_unary_output("MeanBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.expand(&shape).div_scalar(n as f64))])
+            move |ctx, g| {
+                if ctx.create_graph() {
+                    return Ok(smallvec::smallvec![Some(
+                        g.expand(&shape).div_scalar(n as f64)
+                    )]);
+                }
+                let value = divide_in(g.dtype(), g.item(), n as f64);
+                Ok(smallvec::smallvec![Some(Tensor::full_dtype(
+                    &shape,
+                    value,
+                    g.dtype()
+                ))])
+            }
         })
+    }
+
+    /// The sum of every element (pairwise, in `f64`).
+    /// # Panics
+    /// On a bool tensor, naming `op`.
+    fn sum_value(&self, op: &str) -> f64 {
+        match &*self.buffer() {
+            Buffer::F32(v) => pairwise_sum(v, |x| x as f64),
+            Buffer::F64(v) => pairwise_sum(v, |x| x),
+            Buffer::Bool(_) => {
+                panic!("{op}: expected a floating point tensor but got torch.bool")
+            }
+        }
     }
 
     /// Sum along `dim` (negative counts from the end); `keepdim` keeps it with size 1.
@@ -90,8 +125,8 @@ impl Tensor {
         let buffer = {
             let b = self.buffer();
             match &*b {
-                Buffer::F32(v) => Buffer::F32(sum_along(v, outer, len, inner)),
-                Buffer::F64(v) => Buffer::F64(sum_along(v, outer, len, inner)),
+                Buffer::F32(v) => Buffer::F32(sum_along(v, outer, len, inner).into()),
+                Buffer::F64(v) => Buffer::F64(sum_along(v, outer, len, inner).into()),
                 Buffer::Bool(_) => {
                     panic!("sum_dim: expected a floating point tensor but got torch.bool")
                 }
@@ -107,7 +142,7 @@ impl Tensor {
         record_unary_output("SumBackward1", &[self], out, || {
             move |_, g| {
                 let g = if keepdim { g.clone() } else { g.unsqueeze(d) };
-                Ok(vec![Some(g.expand(&shape))])
+                Ok(smallvec::smallvec![Some(g.expand(&shape))])
             }
         })
     }
@@ -128,7 +163,9 @@ impl Tensor {
                 } else {
                     g.unsqueeze(d)
                 };
-                Ok(vec![Some(g.expand(&shape).div_scalar(len as f64))])
+                Ok(smallvec::smallvec![Some(
+                    g.expand(&shape).div_scalar(len as f64)
+                )])
             }
         })
     }
@@ -159,9 +196,9 @@ impl Tensor {
                     output.get(ctx)?
                 };
                 if norm.item() == 0.0 {
-                    return Ok(vec![Some(x.zeros_like())]);
+                    return Ok(smallvec::smallvec![Some(x.zeros_like())]);
                 }
-                Ok(vec![Some(x.mul(&g.div(&norm)))])
+                Ok(smallvec::smallvec![Some(x.mul(&g.div(&norm)))])
             }
         })
     }

@@ -12,7 +12,7 @@ impl Tensor {
         let s = s.to_f64();
         let out = map_float!("add", self, |x| x + like(x, s));
         record_unary_output("AddBackward0", &[self], out, || {
-            |_, g| Ok(vec![Some(g.clone())])
+            |_, g| Ok(smallvec::smallvec![Some(g.clone())])
         })
     }
 
@@ -22,7 +22,7 @@ impl Tensor {
         let s = s.to_f64();
         let out = map_float!("sub", self, |x| x - like(x, s));
         record_unary_output("SubBackward0", &[self], out, || {
-            |_, g| Ok(vec![Some(g.clone())])
+            |_, g| Ok(smallvec::smallvec![Some(g.clone())])
         })
     }
 
@@ -32,7 +32,7 @@ impl Tensor {
         let s = s.to_f64();
         let out = map_float!("rsub", self, |x| like(x, s) - x);
         record_unary_output("RsubBackward1", &[self], out, || {
-            |_, g| Ok(vec![Some(g.neg())])
+            |_, g| Ok(smallvec::smallvec![Some(g.neg())])
         })
     }
 
@@ -42,7 +42,7 @@ impl Tensor {
         let s = s.to_f64();
         let out = map_float!("mul", self, |x| x * like(x, s));
         record_unary_output("MulBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.mul_scalar(s))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.mul_scalar(s))])
         })
     }
 
@@ -52,7 +52,7 @@ impl Tensor {
         let s = s.to_f64();
         let out = map_float!("div", self, |x| x / like(x, s));
         record_unary_output("DivBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.div_scalar(s))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.div_scalar(s))])
         })
     }
 
@@ -69,7 +69,7 @@ impl Tensor {
                 } else {
                     y.get(ctx)?
                 };
-                Ok(vec![Some(g.neg().mul(&y.mul(&y)))])
+                Ok(smallvec::smallvec![Some(g.neg().mul(&y.mul(&y)))])
             }
         })
     }

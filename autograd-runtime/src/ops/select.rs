@@ -78,8 +78,8 @@ fn where_raw(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Tensor {
         unreachable!("where: the condition is checked to be Bool")
     };
     let buffer = match (&*xb, &*yb) {
-        (Buffer::F32(u), Buffer::F32(v)) => Buffer::F32(pick(c, u, v, strides, shape)),
-        (Buffer::F64(u), Buffer::F64(v)) => Buffer::F64(pick(c, u, v, strides, shape)),
+        (Buffer::F32(u), Buffer::F32(v)) => Buffer::F32(pick(c, u, v, strides, shape).into()),
+        (Buffer::F64(u), Buffer::F64(v)) => Buffer::F64(pick(c, u, v, strides, shape).into()),
         _ => unreachable!("where: operands are promoted to one float dtype"),
     };
     Tensor::from_buffer(buffer, shape.to_vec())
@@ -125,7 +125,11 @@ impl Tensor {
                 let mask = bool_mask(&x, |e| e == value || (value.is_nan() && e.is_nan()));
                 let count: f64 = mask.to_vec().iter().sum();
                 let share = g.div_scalar(count);
-                Ok(vec![Some(Tensor::where_cond(&mask, &share, &zero_of(g)))])
+                Ok(smallvec::smallvec![Some(Tensor::where_cond(
+                    &mask,
+                    &share,
+                    &zero_of(g)
+                ))])
             }
         })
     }
@@ -173,11 +177,11 @@ impl Tensor {
         let (buffer, indices) = match &*self.buffer() {
             Buffer::F32(v) => {
                 let (values, indices) = arg_extremum(v, (outer, len, inner), is_max);
-                (Buffer::F32(values), indices)
+                (Buffer::F32(values.into()), indices)
             }
             Buffer::F64(v) => {
                 let (values, indices) = arg_extremum(v, (outer, len, inner), is_max);
-                (Buffer::F64(values), indices)
+                (Buffer::F64(values.into()), indices)
             }
             Buffer::Bool(_) => panic!(
                 "{op}: expected a floating point tensor but got dtype torch.bool (shape {shape:?})"
@@ -189,7 +193,11 @@ impl Tensor {
             let targets: Arc<[usize]> = (indices.iter().enumerate())
                 .map(|(k, &j)| (k / inner * len + j) * inner + k % inner)
                 .collect();
-            move |_, g| Ok(vec![Some(g.scatter_flat(targets.clone(), shape.clone()))])
+            move |_, g| {
+                Ok(smallvec::smallvec![Some(
+                    g.scatter_flat(targets.clone(), shape.clone())
+                )])
+            }
         });
         (out, indices)
     }
@@ -248,7 +256,7 @@ impl Tensor {
             } else {
                 (x.gt(&y), x.lt(&y))
             };
-            Ok(vec![
+            Ok(smallvec::smallvec![
                 (ctx.needs_input_grad(0))
                     .then(|| shared.masked_fill(&a_loses, 0.0).sum_to_size(&shape_a)),
                 (ctx.needs_input_grad(1))
@@ -318,7 +326,11 @@ impl Tensor {
             let input = SavedTensor::new(self);
             move |ctx, g| {
                 let mask = bool_mask(&input.get(ctx)?, &passes);
-                Ok(vec![Some(Tensor::where_cond(&mask, g, &zero_of(g)))])
+                Ok(smallvec::smallvec![Some(Tensor::where_cond(
+                    &mask,
+                    g,
+                    &zero_of(g)
+                ))])
             }
         })
     }
@@ -365,7 +377,7 @@ impl Tensor {
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let (g, c) = (&grads[0], cond.get(ctx)?);
             let zero = zero_of(g);
-            Ok(vec![
+            Ok(smallvec::smallvec![
                 (ctx.needs_input_grad(0))
                     .then(|| Tensor::where_cond(&c, g, &zero).sum_to_size(&shape_a)),
                 (ctx.needs_input_grad(1))
@@ -412,7 +424,7 @@ impl Tensor {
             let mask = SavedTensor::new(mask);
             move |ctx, g| {
                 let g = g.masked_fill(&mask.get(ctx)?, 0.0);
-                Ok(vec![Some(g.sum_to_size(&self_shape))])
+                Ok(smallvec::smallvec![Some(g.sum_to_size(&self_shape))])
             }
         })
     }

@@ -42,7 +42,7 @@ impl Tensor {
         let out = Tensor::from_storage_shared(self, shape.to_vec());
         let input_shape = self.shape().to_vec();
         record_unary_output("ViewBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.reshape(&input_shape))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.reshape(&input_shape))])
         })
     }
 
@@ -62,7 +62,7 @@ impl Tensor {
         );
         let out = self.transposed_copy(a, b);
         record_unary_output("TransposeBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.transpose(a, b))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.transpose(a, b))])
         })
     }
 
@@ -84,7 +84,9 @@ impl Tensor {
         } else {
             self.transposed_copy(0, 1)
         };
-        record_unary_output("TBackward0", &[self], out, || |_, g| Ok(vec![Some(g.t())]))
+        record_unary_output("TBackward0", &[self], out, || {
+            |_, g| Ok(smallvec::smallvec![Some(g.t())])
+        })
     }
 
     fn transposed_copy(&self, a: usize, b: usize) -> Tensor {
@@ -114,7 +116,7 @@ impl Tensor {
         shape.insert(d, 1);
         let out = Tensor::from_storage_shared(self, shape);
         record_unary_output("UnsqueezeBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.squeeze(d))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.squeeze(d))])
         })
     }
 
@@ -129,7 +131,13 @@ impl Tensor {
         }
         let out = Tensor::from_storage_shared(self, shape);
         record_unary_output("SqueezeBackward1", &[self], out, || {
-            move |_, g| Ok(vec![Some(if removed { g.unsqueeze(d) } else { g.clone() })])
+            move |_, g| {
+                Ok(smallvec::smallvec![Some(if removed {
+                    g.unsqueeze(d)
+                } else {
+                    g.clone()
+                })])
+            }
         })
     }
 
@@ -155,7 +163,7 @@ impl Tensor {
         };
         let input_shape = self.shape().to_vec();
         record_unary_output("ExpandBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.sum_to_size(&input_shape))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.sum_to_size(&input_shape))])
         })
     }
 

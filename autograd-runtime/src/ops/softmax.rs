@@ -78,7 +78,9 @@ impl Tensor {
                 } else {
                     output.get(ctx)?
                 };
-                Ok(vec![Some(y.mul(&g.sub(&g.mul(&y).sum_dim(d, true))))])
+                Ok(smallvec::smallvec![Some(
+                    y.mul(&g.sub(&g.mul(&y).sum_dim(d, true)))
+                )])
             }
         })
     }
@@ -106,7 +108,9 @@ impl Tensor {
                 } else {
                     output.get(ctx)?
                 };
-                Ok(vec![Some(g.sub(&y.exp().mul(&g.sum_dim(d, true))))])
+                Ok(smallvec::smallvec![Some(
+                    g.sub(&y.exp().mul(&g.sum_dim(d, true)))
+                )])
             }
         })
     }
@@ -141,7 +145,7 @@ impl Tensor {
                 } else {
                     (g.unsqueeze(d), r.unsqueeze(d))
                 };
-                Ok(vec![Some(g.mul(&x.sub(&r).exp()))])
+                Ok(smallvec::smallvec![Some(g.mul(&x.sub(&r).exp()))])
             }
         })
     }

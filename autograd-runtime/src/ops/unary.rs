@@ -37,7 +37,7 @@ macro_rules! input_rule_op {
                 move |ctx, $g| {
                     let $xt = saved.get(ctx)?;
                     let fast = if ctx.create_graph() { None } else { zip_fast($g, &$xt, $cost, backward) };
-                    Ok(vec![Some(fast.unwrap_or_else(|| $rule))])
+                    Ok(smallvec::smallvec![Some(fast.unwrap_or_else(|| $rule))])
                 }
             })
         }
@@ -72,11 +72,11 @@ macro_rules! output_rule_op {
             move |ctx, $g| {
                 if ctx.create_graph() {
                     let $yt = input.get(ctx)?.$name();
-                    return Ok(vec![Some($rule)]);
+                    return Ok(smallvec::smallvec![Some($rule)]);
                 }
                 let $yt = output.get(ctx)?;
                 let fast = backward.and_then(|k| zip_fast($g, &$yt, $cost, k));
-                Ok(vec![Some(fast.unwrap_or_else(|| $rule))])
+                Ok(smallvec::smallvec![Some(fast.unwrap_or_else(|| $rule))])
             }
         })
     };
@@ -94,7 +94,7 @@ macro_rules! plain_input_rule_op {
                 let saved = SavedTensor::new(self);
                 move |ctx, $g| {
                     let $xt = saved.get(ctx)?;
-                    Ok(vec![Some($rule)])
+                    Ok(smallvec::smallvec![Some($rule)])
                 }
             })
         }
@@ -107,7 +107,7 @@ impl Tensor {
     pub fn neg(&self) -> Tensor {
         let out = map_float!("neg", self, |x| -x);
         record_unary_output("NegBackward0", &[self], out, || {
-            |_, g| Ok(vec![Some(g.neg())])
+            |_, g| Ok(smallvec::smallvec![Some(g.neg())])
         })
     }
 
@@ -131,10 +131,10 @@ impl Tensor {
             let saved = SavedTensor::new(self);
             move |ctx, g| {
                 if exponent == 0.0 {
-                    return Ok(vec![Some(g.zeros_like())]);
+                    return Ok(smallvec::smallvec![Some(g.zeros_like())]);
                 }
                 let x = saved.get(ctx)?;
-                Ok(vec![Some(
+                Ok(smallvec::smallvec![Some(
                     g.mul(&x.pow(exponent - 1.0).mul_scalar(exponent)),
                 )])
             }
@@ -208,7 +208,7 @@ impl Tensor {
                         .to_dtype(g.dtype())
                         .rsub_scalar(1.0)
                 };
-                Ok(vec![Some(g.mul(&mask))])
+                Ok(smallvec::smallvec![Some(g.mul(&mask))])
             }
         })
     }
@@ -226,7 +226,7 @@ impl Tensor {
             }
         });
         record_unary_output("SignBackward0", &[self], out, || {
-            |_, g| Ok(vec![Some(g.zeros_like())])
+            |_, g| Ok(smallvec::smallvec![Some(g.zeros_like())])
         })
     }
 }

@@ -30,7 +30,6 @@ pub use sgd::Sgd;
 use crate::dtype::Float;
 use crate::storage::Buffer;
 use crate::{DType, Tensor};
-use std::any::Any;
 use std::sync::Arc;
 
 /// What every optimizer does: clear the gradients, and update the parameters from them.
@@ -121,24 +120,12 @@ pub(crate) fn zero_state(param: &Tensor, slots: usize) -> Vec<Buffer> {
 /// A buffer's elements as `&mut [T]`.
 /// PRECONDITION: `T` is the buffer's float type (state buffers take their parameter's dtype).
 fn slice_mut<T: Float>(buffer: &mut Buffer) -> &mut [T] {
-    let any: &mut dyn Any = match buffer {
-        Buffer::F32(v) => v,
-        Buffer::F64(v) => v,
-        Buffer::Bool(_) => unreachable!("optimizer state is never bool"),
-    };
-    any.downcast_mut::<Vec<T>>()
-        .expect("state buffers have the parameter's dtype")
+    crate::storage::float_slice_mut(buffer).expect("state buffers have the parameter's dtype")
 }
 
 /// A buffer's elements as `&[T]`. PRECONDITION as [`slice_mut`].
 fn slice_ref<T: Float>(buffer: &Buffer) -> &[T] {
-    let any: &dyn Any = match buffer {
-        Buffer::F32(v) => v,
-        Buffer::F64(v) => v,
-        Buffer::Bool(_) => unreachable!("gradients are never bool"),
-    };
-    any.downcast_ref::<Vec<T>>()
-        .expect("gradients have the parameter's dtype")
+    crate::storage::float_slice(buffer).expect("gradients have the parameter's dtype")
 }
 
 /// An element-wise update rule, generic over the float type (a closure cannot be generic).

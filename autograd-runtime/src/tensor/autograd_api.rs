@@ -94,7 +94,7 @@ impl Tensor {
             slot: edge.slot,
             tensor: Arc::downgrade(&self.inner),
         };
-        edge.node.hooks.lock().push(retain);
+        edge.node.add_hook(retain);
     }
 
     /// Whether this non-leaf keeps its gradient (see [`Tensor::retain_grad`]).

@@ -26,7 +26,7 @@ impl Tensor {
         }
         let source = self.dtype();
         record_unary_output("ToCopyBackward0", &[self], out, || {
-            move |_, g| Ok(vec![Some(g.to_dtype(source))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.to_dtype(source))])
         })
     }
 

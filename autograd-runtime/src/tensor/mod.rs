@@ -143,7 +143,7 @@ impl Tensor {
                 slot: edge.slot,
                 tensor: Arc::downgrade(&self.inner),
             };
-            edge.node.hooks.lock().push(retain);
+            edge.node.add_hook(retain);
         }
         *self.inner.rebased.lock() = Some(edge);
         self.inner.has_rebase.store(true, Ordering::Release);
@@ -213,13 +213,7 @@ impl Tensor {
 
     /// All elements as `Vec<E>` when `E` is the tensor's dtype, else `None`.
     pub fn to_vec_of<E: Element>(&self) -> Option<Vec<E>> {
-        let buffer = self.buffer();
-        let any: &dyn std::any::Any = match &*buffer {
-            Buffer::F32(v) => v,
-            Buffer::F64(v) => v,
-            Buffer::Bool(_) => return None,
-        };
-        any.downcast_ref::<Vec<E>>().cloned()
+        crate::storage::float_slice::<E>(&self.buffer()).map(<[E]>::to_vec)
     }
 
     /// Whether gradients flow to this tensor: a leaf flagged with `requires_grad_(true)`, or

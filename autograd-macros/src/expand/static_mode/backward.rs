@@ -65,7 +65,10 @@ impl Gen<'_> {
 
     fn gradients(&self) -> TokenStream {
         let adjoints = self.inputs().map(adjoint);
-        quote!(::core::result::Result::Ok(::std::vec![#(#adjoints),*]))
+        let krate = &self.krate;
+        quote!(::core::result::Result::Ok(
+            <#krate::__private::InputGrads as ::core::iter::FromIterator<_>>::from_iter([#(#adjoints),*])
+        ))
     }
 
     /// Under `create_graph`: the forward again, recorded, and every adjoint as recorded ops.
