@@ -286,6 +286,26 @@ where
     record_one(name, inputs, output, boxed)
 }
 
+/// [`record_unary_output`] for rules that need the op's own output: `backward` receives it
+/// saved (without its `grad_fn`, which would be a cycle), and the output keeps its handle.
+#[track_caller]
+pub(crate) fn record_unary_saving_output<F>(
+    name: &'static str,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: impl FnOnce(SavedTensor) -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
+{
+    if !needs_grad(inputs) {
+        return output;
+    }
+    let rule = backward(SavedTensor::output(&output));
+    let boxed: BackwardFn = Box::new(move |ctx, grads| rule(ctx, &grads[0]));
+    record_one(name, inputs, output, boxed)
+}
+
 /// A tensor saved for backward, with the version it had when saved.
 #[derive(Clone)]
 pub struct SavedTensor {

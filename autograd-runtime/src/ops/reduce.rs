@@ -1,7 +1,7 @@
 //! Reductions: sums, means and the 2-norm, over everything or along one dim.
 
 use crate::dtype::{DType, Float};
-use crate::graph::{record_unary_output, SavedTensor};
+use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
 use crate::shape::{numel, wrap_dim, Dim};
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -185,9 +185,8 @@ impl Tensor {
             }
         };
         let out = Tensor::full_dtype(&[], value, self.dtype());
-        record_unary_output("LinalgVectorNormBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("LinalgVectorNormBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
-            let output = SavedTensor::output(&out);
             move |ctx, g| {
                 let x = input.get(ctx)?;
                 let norm = if ctx.create_graph() {

@@ -2,7 +2,7 @@
 
 use super::kernels::{like, map_float};
 use crate::dtype::Element;
-use crate::graph::{record_unary_output, SavedTensor};
+use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
 use crate::Tensor;
 
 impl Tensor {
@@ -60,9 +60,8 @@ impl Tensor {
     #[track_caller]
     pub fn reciprocal(&self) -> Tensor {
         let out = map_float!("reciprocal", self, |x| x.recip());
-        record_unary_output("ReciprocalBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("ReciprocalBackward0", &[self], out, |y| {
             let x = SavedTensor::new(self);
-            let y = SavedTensor::output(&out);
             move |ctx, g| {
                 let y = if ctx.create_graph() {
                     x.get(ctx)?.reciprocal()

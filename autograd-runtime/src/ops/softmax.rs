@@ -3,7 +3,7 @@
 
 use super::indexing::{around_dim, float_kernel, reduced_shape};
 use crate::dtype::Float;
-use crate::graph::{record_unary_output, SavedTensor};
+use crate::graph::{record_unary_saving_output, SavedTensor};
 use crate::shape::{wrap_dim, Dim};
 use crate::Tensor;
 
@@ -68,9 +68,8 @@ impl Tensor {
         let cols = around_dim(self.shape(), d);
         let buffer = float_kernel!("softmax", self, |v| softmax_kernel(v, cols, false));
         let out = Tensor::from_buffer(buffer, self.shape());
-        record_unary_output("SoftmaxBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("SoftmaxBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
-            let output = SavedTensor::output(&out);
             move |ctx, g| {
                 // Under create_graph the output is recomputed so second derivatives see x.
                 let y = if ctx.create_graph() {
@@ -99,9 +98,8 @@ impl Tensor {
         let cols = around_dim(self.shape(), d);
         let buffer = float_kernel!("log_softmax", self, |v| softmax_kernel(v, cols, true));
         let out = Tensor::from_buffer(buffer, self.shape());
-        record_unary_output("LogSoftmaxBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("LogSoftmaxBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
-            let output = SavedTensor::output(&out);
             move |ctx, g| {
                 let y = if ctx.create_graph() {
                     input.get(ctx)?.log_softmax(d)
@@ -130,9 +128,8 @@ impl Tensor {
         let cols = around_dim(self.shape(), d);
         let buffer = float_kernel!("logsumexp", self, |v| logsumexp_kernel(v, cols));
         let out = Tensor::from_buffer(buffer, reduced_shape(self.shape(), d, keepdim));
-        record_unary_output("LogsumexpBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("LogsumexpBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
-            let output = SavedTensor::output(&out);
             move |ctx, g| {
                 let x = input.get(ctx)?;
                 let r = if ctx.create_graph() {

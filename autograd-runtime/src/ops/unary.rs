@@ -2,7 +2,7 @@
 
 use super::fast_paths::{map_fast, zip_fast, Kernels, ZipKernels};
 use super::kernels::{like, map_float};
-use crate::graph::{record_unary_output, SavedTensor};
+use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
 use crate::kernels::parallel::Cost;
 use crate::kernels::FastMath;
 use crate::Tensor;
@@ -65,9 +65,8 @@ macro_rules! output_rule_op {
         }
     };
     (@record $self:ident, $name:ident, $node:literal, $out:ident, $backward:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
-        record_unary_output($node, &[$self], $out.clone(), || {
+        record_unary_saving_output($node, &[$self], $out, |output| {
             let input = SavedTensor::new($self);
-            let output = SavedTensor::output(&$out);
             let backward: Option<ZipKernels> = $backward;
             move |ctx, $g| {
                 if ctx.create_graph() {
@@ -190,9 +189,8 @@ impl Tensor {
         } else {
             like(x, 0.0)
         });
-        record_unary_output("ReluBackward0", &[self], out.clone(), || {
+        record_unary_saving_output("ReluBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
-            let output = SavedTensor::output(&out);
             move |ctx, g| {
                 // Under create_graph the mask is built from recorded ops (sign, relu) on the
                 // input, so a second derivative is zero rather than "not in the graph", as

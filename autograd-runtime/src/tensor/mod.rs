@@ -203,7 +203,11 @@ impl Tensor {
                 self.shape()
             );
         }
-        self.buffer().to_f64_vec()[0]
+        match &*self.buffer() {
+            Buffer::F32(v) => v[0] as f64,
+            Buffer::F64(v) => v[0],
+            Buffer::Bool(v) => v[0] as u8 as f64,
+        }
     }
 
     /// All elements in row-major order, widened to `f64` (bools give 0 and 1).
