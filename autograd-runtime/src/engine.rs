@@ -9,7 +9,7 @@ use crate::graph::{BackwardCtx, Edge, Node, NodeKind};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
 use smallvec::SmallVec;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
 /// Where each root's gradient enters the graph, with that gradient (inline for a few roots).
@@ -49,46 +49,100 @@ impl std::hash::Hasher for AddressHasher {
 
 type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
 type NodeMap<V> = HashMap<NodeId, V, BuildAddressHasher>;
-type NodeSet = HashSet<NodeId, BuildAddressHasher>;
 
 fn id(node: &Arc<Node>) -> NodeId {
     Arc::as_ptr(node)
 }
 
-/// Positions of the nodes of one backward in its post-order: per-run state lives in vectors
-/// indexed by position. Small graphs (the common case) are searched linearly, which beats
-/// hashing for a few dozen nodes.
-struct NodeIndex {
-    ids: Small<NodeId>,
+/// Per-run lists, inline for the small graphs most backwards walk (no allocation).
+type Small<T> = SmallVec<[T; 16]>;
+
+/// Marks an input edge that leads nowhere (an input that needs no gradient).
+const NO_CHILD: usize = usize::MAX;
+
+/// The graph one backward walks, discovered once: every node gets a position (in discovery
+/// order) and every edge the position of its node, so the chain-rule loop never searches.
+struct Walk {
+    /// The nodes by position.
+    nodes: Small<Arc<Node>>,
+    /// Per node, per input edge: the position of the edge's node, or [`NO_CHILD`].
+    children: Small<SmallVec<[usize; 2]>>,
+    /// Positions with children before parents.
+    post_order: Small<usize>,
+    /// Node address to position, once the graph outgrows a linear search.
     map: Option<NodeMap<usize>>,
 }
 
-impl NodeIndex {
+impl Walk {
+    /// Graphs up to this many nodes are searched linearly, which beats hashing.
     const LINEAR_LIMIT: usize = 32;
 
-    fn new(order: &[Arc<Node>]) -> NodeIndex {
-        let ids: Small<NodeId> = order.iter().map(id).collect();
-        let map = (ids.len() > Self::LINEAR_LIMIT)
-            .then(|| ids.iter().enumerate().map(|(i, &n)| (n, i)).collect());
-        NodeIndex { ids, map }
+    /// Every node reachable from `roots` (iterative: deep graphs are fine).
+    fn discover<'a>(roots: impl Iterator<Item = &'a Arc<Node>>) -> Walk {
+        let mut walk = Walk {
+            nodes: Small::new(),
+            children: Small::new(),
+            post_order: Small::new(),
+            map: None,
+        };
+        let mut stack: Small<(usize, usize)> = Small::new();
+        for root in roots {
+            let (r, new) = walk.position_or_insert(root);
+            if new {
+                stack.push((r, 0));
+            }
+            while let Some((i, next_child)) = stack.pop() {
+                let node = walk.nodes[i].clone();
+                match node.next.get(next_child) {
+                    Some(edge) => {
+                        stack.push((i, next_child + 1));
+                        let child = match edge {
+                            Some(edge) => {
+                                let (c, new) = walk.position_or_insert(&edge.node);
+                                if new {
+                                    stack.push((c, 0));
+                                }
+                                c
+                            }
+                            None => NO_CHILD,
+                        };
+                        walk.children[i].push(child);
+                    }
+                    None => walk.post_order.push(i),
+                }
+            }
+        }
+        walk
     }
 
-    /// PRECONDITION: `node` is in the order this index was built from.
-    fn of(&self, node: &Arc<Node>) -> usize {
+    /// The position of `node`, adding it when new (second value true).
+    fn position_or_insert(&mut self, node: &Arc<Node>) -> (usize, bool) {
+        if let Some(i) = self.position(node) {
+            return (i, false);
+        }
+        let i = self.nodes.len();
+        self.nodes.push(node.clone());
+        self.children.push(SmallVec::new());
+        if let Some(map) = &mut self.map {
+            map.insert(id(node), i);
+        } else if self.nodes.len() > Self::LINEAR_LIMIT {
+            let mut map =
+                NodeMap::with_capacity_and_hasher(4 * self.nodes.len(), Default::default());
+            map.extend(self.nodes.iter().enumerate().map(|(i, n)| (id(n), i)));
+            self.map = Some(map);
+        }
+        (i, true)
+    }
+
+    /// The position of `node` if the walk reached it.
+    fn position(&self, node: &Arc<Node>) -> Option<usize> {
         let wanted = id(node);
         match &self.map {
-            Some(map) => map[&wanted],
-            None => self
-                .ids
-                .iter()
-                .position(|&n| n == wanted)
-                .expect("node in the walk"),
+            Some(map) => map.get(&wanted).copied(),
+            None => self.nodes.iter().position(|n| id(n) == wanted),
         }
     }
 }
-
-/// Per-run lists, inline for the small graphs most backwards walk (no allocation).
-type Small<T> = SmallVec<[T; 16]>;
 
 /// The gradients arriving at one node, one entry per output (empty until the first arrives).
 type Pending = SmallVec<[Option<Tensor>; 1]>;
@@ -101,33 +155,30 @@ type Pending = SmallVec<[Option<Tensor>; 1]>;
 pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradError> {
     let _mode = GradModeGuard::new(request.create_graph);
     let create_graph = request.create_graph;
-    let order = post_order(request.roots.iter().map(|(e, _)| e.node.clone()));
-    let index = NodeIndex::new(&order);
-    let needed = request
-        .capture
-        .as_deref()
-        .map(|c| needed_nodes(&order, &index, c));
+    let walk = Walk::discover(request.roots.iter().map(|(e, _)| &e.node));
+    let needed = request.capture.as_deref().map(|c| needed_nodes(&walk, c));
     let captures: Vec<Option<(usize, usize)>> = request
         .capture
         .iter()
         .flatten()
         .map(|e| {
             e.as_ref()
-                .map(|e| (index_if_reached(&index, &e.node), e.slot))
+                .and_then(|e| walk.position(&e.node).map(|i| (i, e.slot)))
         })
-        .map(|e| e.and_then(|(i, slot)| i.map(|i| (i, slot))))
         .collect();
 
-    let mut dependencies: Small<usize> = smallvec::smallvec![0; order.len()];
-    for node in &order {
-        for edge in node.next.iter().flatten() {
-            dependencies[index.of(&edge.node)] += 1;
+    let mut dependencies: Small<usize> = smallvec::smallvec![0; walk.nodes.len()];
+    for &child in walk.children.iter().flatten() {
+        if child != NO_CHILD {
+            dependencies[child] += 1;
         }
     }
-    let mut pending: Small<Pending> = (0..order.len()).map(|_| Pending::new()).collect();
+    let mut pending: Small<Pending> = (0..walk.nodes.len()).map(|_| Pending::new()).collect();
     let mut ready: Small<usize> = Small::new();
     for (edge, grad) in &request.roots {
-        let i = index.of(&edge.node);
+        let i = walk
+            .position(&edge.node)
+            .expect("roots are discovered first");
         add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
         if dependencies[i] == 0 && !ready.contains(&i) {
             ready.push(i);
@@ -139,7 +190,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
 
     while let Some(i) = ready.pop() {
-        let node = &order[i];
+        let node = &walk.nodes[i];
         let mut grads = std::mem::take(&mut pending[i]);
         match &node.kind {
             NodeKind::AccumulateGrad(leaf) => {
@@ -169,14 +220,14 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
             }
             NodeKind::Function(rule) => {
                 let input_grads = run_node(node, rule, grads, &request)?;
-                for (edge, grad) in node.next.iter().zip(input_grads) {
+                let children = &walk.children[i];
+                for ((edge, grad), &j) in node.next.iter().zip(input_grads).zip(children) {
                     let (Some(edge), Some(grad)) = (edge, grad) else {
                         continue;
                     };
-                    add_gradient(&mut pending[index.of(&edge.node)], edge, grad, create_graph)?;
+                    add_gradient(&mut pending[j], edge, grad, create_graph)?;
                 }
-                for edge in node.next.iter().flatten() {
-                    let j = index.of(&edge.node);
+                for &j in children.iter().filter(|&&j| j != NO_CHILD) {
                     dependencies[j] -= 1;
                     if dependencies[j] == 0 {
                         ready.push(j);
@@ -197,15 +248,6 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     Ok(captured)
 }
 
-/// The position of `node` if the walk reaches it (a captured input may be unused).
-fn index_if_reached(index: &NodeIndex, node: &Arc<Node>) -> Option<usize> {
-    let wanted = id(node);
-    match &index.map {
-        Some(map) => map.get(&wanted).copied(),
-        None => index.ids.iter().position(|&n| n == wanted),
-    }
-}
-
 /// Calls one node's rule on its incoming gradients (missing ones materialised as zeros).
 fn run_node(
     node: &Node,
@@ -213,14 +255,13 @@ fn run_node(
     grads: Pending,
     request: &Request,
 ) -> Result<crate::graph::InputGrads, AutogradError> {
+    let mut incoming = grads.into_iter();
     let grads: SmallVec<[Tensor; 1]> = node
         .outputs
         .iter()
-        .enumerate()
-        .map(|(i, meta)| {
-            grads
-                .get(i)
-                .cloned()
+        .map(|meta| {
+            incoming
+                .next()
                 .flatten()
                 .unwrap_or_else(|| Tensor::full_dtype(&meta.shape, 0.0, meta.dtype))
         })
@@ -321,73 +362,20 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
     });
 }
 
-/// Every node reachable from `roots`, children before parents (iterative: deep graphs are fine).
-fn post_order(roots: impl Iterator<Item = Arc<Node>>) -> Small<Arc<Node>> {
-    let mut order = Small::new();
-    let mut seen = Seen::default();
-    let mut stack: Small<(Arc<Node>, usize)> = Small::new();
-    for root in roots {
-        if seen.insert(id(&root)) {
-            stack.push((root, 0));
-        }
-        while let Some((node, next_child)) = stack.pop() {
-            if next_child < node.next.len() {
-                let child = node.next[next_child].as_ref().map(|e| e.node.clone());
-                stack.push((node, next_child + 1));
-                if let Some(child) = child {
-                    if seen.insert(id(&child)) {
-                        stack.push((child, 0));
-                    }
-                }
-            } else {
-                order.push(node);
-            }
-        }
-    }
-    order
-}
-
-/// The nodes a walk has met: a short list searched linearly, switching to a hash set once the
-/// graph is large.
-#[derive(Default)]
-struct Seen {
-    few: Small<NodeId>,
-    many: Option<NodeSet>,
-}
-
-impl Seen {
-    /// Adds `node`; false when it was already there.
-    fn insert(&mut self, node: NodeId) -> bool {
-        if let Some(many) = &mut self.many {
-            return many.insert(node);
-        }
-        if self.few.contains(&node) {
-            return false;
-        }
-        self.few.push(node);
-        if self.few.len() > NodeIndex::LINEAR_LIMIT {
-            self.many = Some(self.few.drain(..).collect());
-        }
-        true
-    }
-}
-
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
-/// edge (by position in `order`, which lists children before parents).
-fn needed_nodes(order: &[Arc<Node>], index: &NodeIndex, capture: &[Option<Edge>]) -> Vec<bool> {
-    let mut reaches = vec![false; order.len()];
+/// edge (walked children before parents).
+fn needed_nodes(walk: &Walk, capture: &[Option<Edge>]) -> Small<bool> {
+    let mut reaches: Small<bool> = smallvec::smallvec![false; walk.nodes.len()];
     for edge in capture.iter().flatten() {
-        if let Some(i) = index_if_reached(index, &edge.node) {
+        if let Some(i) = walk.position(&edge.node) {
             reaches[i] = true;
         }
     }
-    let mut needed = vec![false; order.len()];
-    for (i, node) in order.iter().enumerate() {
-        if node
-            .next
+    let mut needed: Small<bool> = smallvec::smallvec![false; walk.nodes.len()];
+    for &i in &walk.post_order {
+        if walk.children[i]
             .iter()
-            .flatten()
-            .any(|e| reaches[index.of(&e.node)])
+            .any(|&c| c != NO_CHILD && reaches[c])
         {
             needed[i] = true;
             reaches[i] = true;
