@@ -43,35 +43,58 @@ impl Pooled for bool {
     }
 }
 
-/// An empty element buffer with room for `n` elements: inline when they fit, else a cached
-/// vector when one fits, else a new one.
-pub(crate) fn take<T: Pooled>(n: usize) -> Elems<T> {
-    if n <= INLINE_ELEMENTS {
-        return Elems::new();
-    }
-    Elems::from_vec(take_vec(n))
-}
-
 /// An empty vector with room for `n` elements, recycled when a cached one fits.
 pub(crate) fn take_vec<T: Pooled>(n: usize) -> Vec<T> {
-    if n * std::mem::size_of::<T>() >= MIN_POOLED_BYTES {
-        let cached = T::with_pool(|pool| {
-            // Best fit among buffers no more than twice as large as needed.
-            let best = pool
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.capacity() >= n && v.capacity() <= 2 * n)
-                .min_by_key(|(_, v)| v.capacity())
-                .map(|(i, _)| i);
-            best.map(|i| pool.swap_remove(i))
-        })
-        .flatten();
-        if let Some(mut v) = cached {
+    match take_recycled(n) {
+        Some(mut v) => {
             v.clear();
-            return v;
+            v
         }
+        None => Vec::with_capacity(n),
     }
-    Vec::with_capacity(n)
+}
+
+/// A cached vector with room for `n` elements (its old contents still in it), if one fits.
+fn take_recycled<T: Pooled>(n: usize) -> Option<Vec<T>> {
+    if n * std::mem::size_of::<T>() < MIN_POOLED_BYTES {
+        return None;
+    }
+    T::with_pool(|pool| {
+        // Best fit among buffers no more than twice as large as needed.
+        let best = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.capacity() >= n && v.capacity() <= 2 * n)
+            .min_by_key(|(_, v)| v.capacity())
+            .map(|(i, _)| i);
+        best.map(|i| pool.swap_remove(i))
+    })
+    .flatten()
+}
+
+/// A vector of exactly `n` elements whose values are unspecified (a recycled buffer's old
+/// contents, or zeros): for kernels that overwrite every element. A recycled buffer is not
+/// cleared first, which saves a pass over memory per large op.
+pub(crate) fn take_overwritable_vec<T: Pooled>(n: usize) -> Vec<T> {
+    match take_recycled(n) {
+        Some(mut v) => {
+            if v.len() >= n {
+                v.truncate(n);
+            } else {
+                v.resize(n, T::default());
+            }
+            v
+        }
+        None => vec![T::default(); n],
+    }
+}
+
+/// [`take_overwritable_vec`] as element storage (inline when small).
+pub(crate) fn take_overwritable<T: Pooled>(n: usize) -> Elems<T> {
+    if n <= INLINE_ELEMENTS {
+        return Elems::from_elem(T::default(), n);
+    }
+    Elems::from_vec(take_overwritable_vec(n))
 }
 
 /// Collects `values` (exactly `n` of them) into a possibly recycled vector.
@@ -123,10 +146,10 @@ mod tests {
 
     #[test]
     fn large_buffers_are_recycled_and_small_ones_are_not() {
-        let v: Elems<f32> = take(100_000);
+        let v: Vec<f32> = take_vec(100_000);
         let ptr = v.as_ptr();
-        give(v);
-        let again: Elems<f32> = take(90_000);
+        give(Elems::from_vec(v));
+        let again: Vec<f32> = take_vec(90_000);
         assert_eq!(again.as_ptr(), ptr);
         assert!(again.is_empty());
         // A full pool makes room for new buffers by dropping its oldest ones.
@@ -136,10 +159,23 @@ mod tests {
         let big = Vec::<f32>::with_capacity(1_000_000);
         let big_ptr = big.as_ptr();
         give_vec(big);
-        let recycled = take::<f32>(1_000_000);
+        let recycled = take_vec::<f32>(1_000_000);
         assert_eq!(recycled.as_ptr(), big_ptr);
-        let small: Elems<f64> = take(10);
+        let small: Vec<f64> = take_vec(10);
         assert!(small.capacity() >= 10);
+    }
+
+    #[test]
+    fn overwritable_buffers_have_the_length_asked_for() {
+        let mut v = vec![7.0f32; 100_000];
+        v.truncate(50_000);
+        give_vec(v);
+        // Recycled with stale contents, grown to the length asked for.
+        let w = take_overwritable_vec::<f32>(60_000);
+        assert_eq!(w.len(), 60_000);
+        assert!(w[..50_000].iter().all(|&x| x == 7.0));
+        assert_eq!(take_overwritable::<f64>(3).len(), 3);
+        assert_eq!(take_overwritable_vec::<f64>(100_000).len(), 100_000);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Pictures of the autograd graph: Graphviz DOT in the style of torchviz's `make_dot`.
 
-use crate::graph::{Node, NodeKind};
+use crate::graph::Node;
 use crate::hooks::OutputHook;
 use crate::safetensors::NamedTensor;
 use crate::Tensor;
@@ -25,7 +25,7 @@ fn escape(text: &str) -> String {
 /// root so the output is the same on every run.
 struct DotWriter<'a> {
     out: String,
-    ids: HashMap<*const Node, usize>,
+    ids: HashMap<*const (), usize>,
     next_id: usize,
     names: &'a [(String, Tensor)],
     /// The tensor drawn: drawn once, in green, even when it retains its grad.
@@ -70,21 +70,21 @@ impl DotWriter<'_> {
     /// The id of `node`, declaring it (and, for a leaf's sink, the leaf) on first sight.
     /// Returns whether the node is new.
     fn visit(&mut self, node: &Arc<Node>) -> (usize, bool) {
-        let key = Arc::as_ptr(node);
+        let key = Arc::as_ptr(node) as *const ();
         if let Some(&id) = self.ids.get(&key) {
             return (id, false);
         }
         let id = self.fresh_id();
         self.ids.insert(key, id);
-        match &node.kind {
-            NodeKind::AccumulateGrad(leaf) => {
+        match node.rule.leaf() {
+            Some(leaf) => {
                 self.node(id, &node.name, None);
                 let leaf_id = self.fresh_id();
                 let label = self.tensor_label(leaf);
                 self.node(leaf_id, &label, Some("lightblue"));
                 self.edge(leaf_id, id, "");
             }
-            NodeKind::Function(rule) => {
+            None => {
                 let mut label = node.name.to_string();
                 for (slot, meta) in node.outputs.iter().enumerate() {
                     let which = if node.outputs.len() > 1 {
@@ -99,7 +99,7 @@ impl DotWriter<'_> {
                         node.saved_shapes.iter().map(|s| shape_label(s)).collect();
                     let _ = write!(label, "\nsaved: {}", saved.join(", "));
                 }
-                if rule.lock().is_none() {
+                if node.rule.is_freed() {
                     label.push_str("\n(freed by backward)");
                 }
                 self.node(id, &label, None);
@@ -200,7 +200,7 @@ impl Tensor {
                 w.edge(id, root, "");
                 let mut queue = VecDeque::from([edge.node.clone()]);
                 while let Some(node) = queue.pop_front() {
-                    let to = w.ids[&Arc::as_ptr(&node)];
+                    let to = w.ids[&(Arc::as_ptr(&node) as *const ())];
                     for next in node.next.iter().flatten() {
                         let (from, new) = w.visit(&next.node);
                         let attrs = if next.node.outputs.len() > 1 {

@@ -5,7 +5,7 @@
 
 use crate::error::AutogradError;
 use crate::grad_mode::GradModeGuard;
-use crate::graph::{BackwardCtx, Edge, Node, NodeKind};
+use crate::graph::{BackwardCtx, Edge, Node};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
 use smallvec::SmallVec;
@@ -26,7 +26,8 @@ pub(crate) struct Request {
     pub(crate) capture: Option<Vec<Option<Edge>>>,
 }
 
-type NodeId = *const Node;
+/// A node's address (thin: the rule's vtable is not part of its identity).
+type NodeId = *const ();
 
 /// Hashes node addresses with one multiply: they are unique and well spread, so SipHash's
 /// protection buys nothing on this hot path.
@@ -51,7 +52,7 @@ type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
 type NodeMap<V> = HashMap<NodeId, V, BuildAddressHasher>;
 
 fn id(node: &Arc<Node>) -> NodeId {
-    Arc::as_ptr(node)
+    Arc::as_ptr(node) as *const ()
 }
 
 /// Per-run lists, inline for the small graphs most backwards walk (no allocation).
@@ -192,13 +193,13 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     while let Some(i) = ready.pop() {
         let node = &walk.nodes[i];
         let mut grads = std::mem::take(&mut pending[i]);
-        match &node.kind {
-            NodeKind::AccumulateGrad(leaf) => {
+        match node.rule.leaf() {
+            Some(leaf) => {
                 if let Some(g) = grads.first_mut().and_then(Option::take) {
                     grads[0] = Some(run_leaf_hooks(leaf, g));
                 }
             }
-            NodeKind::Function(_) => retained_updates.extend(run_output_hooks(node, &mut grads)),
+            None => retained_updates.extend(run_output_hooks(node, &mut grads)),
         }
         for (k, capture) in captures.iter().enumerate() {
             if let Some((target, slot)) = *capture {
@@ -210,16 +211,16 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         if needed.as_ref().is_some_and(|needed| !needed[i]) {
             continue;
         }
-        match &node.kind {
-            NodeKind::AccumulateGrad(leaf) => {
+        match node.rule.leaf() {
+            Some(leaf) => {
                 if request.capture.is_none() {
                     if let Some(g) = grads.into_iter().next().flatten() {
                         leaf_updates.push((leaf.clone(), g));
                     }
                 }
             }
-            NodeKind::Function(rule) => {
-                let input_grads = run_node(node, rule, grads, &request)?;
+            None => {
+                let input_grads = run_node(node, grads, &request)?;
                 let children = &walk.children[i];
                 for ((edge, grad), &j) in node.next.iter().zip(input_grads).zip(children) {
                     let (Some(edge), Some(grad)) = (edge, grad) else {
@@ -251,7 +252,6 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
 /// Calls one node's rule on its incoming gradients (missing ones materialised as zeros).
 fn run_node(
     node: &Node,
-    slot: &parking_lot::Mutex<Option<crate::graph::BackwardFn>>,
     grads: Pending,
     request: &Request,
 ) -> Result<crate::graph::InputGrads, AutogradError> {
@@ -270,21 +270,8 @@ fn run_node(
         node,
         create_graph: request.create_graph,
     };
-    let input_grads = if request.retain_graph || !node.saves_tensors {
-        let guard = slot.lock();
-        let rule = guard.as_ref().ok_or_else(|| AutogradError::GraphFreed {
-            node: node.name.to_string(),
-        })?;
-        rule(&ctx, &grads)?
-    } else {
-        let rule = slot
-            .lock()
-            .take()
-            .ok_or_else(|| AutogradError::GraphFreed {
-                node: node.name.to_string(),
-            })?;
-        rule(&ctx, &grads)?
-    };
+    let free = !request.retain_graph && node.saves_tensors;
+    let input_grads = node.rule.run(&ctx, &grads, free)?;
     if input_grads.len() != node.next.len() {
         return Err(AutogradError::InvalidGradient {
             node: node.name.to_string(),
@@ -348,7 +335,7 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
     } else {
         grad.to_dtype(target.dtype())
     };
-    let mut slot = target.inner.grad.lock();
+    let mut slot = target.inner.meta_or_init().grad.lock();
     *slot = Some(match slot.take() {
         None if create_graph => grad,
         // A fresh buffer: later in-place updates must not reach tensors the rules returned.

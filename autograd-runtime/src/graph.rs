@@ -53,15 +53,96 @@ impl BackwardCtx<'_> {
 /// the one- and two-input ops that make up most graphs.
 pub type InputGrads = SmallVec<[Option<Tensor>; 2]>;
 
-/// A backward rule: incoming gradients (one per output) to gradients per input.
+/// What ops record as a node's rule: incoming gradients (one per output) to gradients per
+/// input. Any closure of this signature is one (boxed rules too).
+pub(crate) trait RuleFn:
+    Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<InputGrads, AutogradError> + Send + Sync + 'static
+{
+}
+
+impl<F> RuleFn for F where
+    F: Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<InputGrads, AutogradError> + Send + Sync + 'static
+{
+}
+
+/// A boxed backward rule: incoming gradients (one per output) to gradients per input.
 pub type BackwardFn =
     Box<dyn Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<InputGrads, AutogradError> + Send + Sync>;
 
-pub(crate) enum NodeKind {
-    /// An op's backward rule; `None` once freed by a backward without `retain_graph`.
-    Function(Mutex<Option<BackwardFn>>),
-    /// The sink of a leaf that requires grad.
-    AccumulateGrad(Tensor),
+/// What a node does in a backward, stored inline at the end of the node (one allocation per
+/// recorded node): an op's rule, or the sink of a leaf.
+pub(crate) trait Rule: Send + Sync {
+    /// Runs the rule on the incoming gradients (one per output); `free` drops it afterwards (a
+    /// backward without `retain_graph`). A freed rule gives PyTorch's "backward through the
+    /// graph a second time" error.
+    fn run(
+        &self,
+        ctx: &BackwardCtx<'_>,
+        grads: &[Tensor],
+        free: bool,
+    ) -> Result<InputGrads, AutogradError>;
+
+    /// The leaf of an `AccumulateGrad` node.
+    fn leaf(&self) -> Option<&Tensor> {
+        None
+    }
+
+    /// Whether a backward without `retain_graph` already freed the rule.
+    fn is_freed(&self) -> bool {
+        false
+    }
+}
+
+/// An op's backward rule; `None` once freed.
+pub(crate) struct FunctionRule<F>(Mutex<Option<F>>);
+
+impl<F> Rule for FunctionRule<F>
+where
+    F: Fn(&BackwardCtx<'_>, &[Tensor]) -> Result<InputGrads, AutogradError> + Send + Sync,
+{
+    fn run(
+        &self,
+        ctx: &BackwardCtx<'_>,
+        grads: &[Tensor],
+        free: bool,
+    ) -> Result<InputGrads, AutogradError> {
+        let freed = || AutogradError::GraphFreed {
+            node: ctx.name().to_string(),
+        };
+        if free {
+            let rule = self.0.lock().take().ok_or_else(freed)?;
+            rule(ctx, grads)
+        } else {
+            let guard = self.0.lock();
+            let rule = guard.as_ref().ok_or_else(freed)?;
+            rule(ctx, grads)
+        }
+    }
+
+    fn is_freed(&self) -> bool {
+        self.0.lock().is_none()
+    }
+}
+
+/// The sink of a leaf that requires grad: the engine accumulates into the leaf directly.
+pub(crate) struct AccumulateGrad(Tensor);
+
+impl Rule for AccumulateGrad {
+    fn run(
+        &self,
+        ctx: &BackwardCtx<'_>,
+        _: &[Tensor],
+        _: bool,
+    ) -> Result<InputGrads, AutogradError> {
+        unreachable!(
+            "the engine accumulates into the leaf of {} itself",
+            ctx.name()
+        )
+    }
+
+    fn leaf(&self) -> Option<&Tensor> {
+        Some(&self.0)
+    }
 }
 
 /// Shape and dtype of one output of a node (to materialise zero gradients).
@@ -71,11 +152,12 @@ pub(crate) struct OutputMeta {
     pub(crate) dtype: DType,
 }
 
-pub(crate) struct Node {
+/// A graph node. `R` is the concrete rule while the node is built; edges and handles see
+/// `Node` (= `Node<dyn Rule>`).
+pub(crate) struct Node<R: ?Sized + Rule = dyn Rule> {
     pub(crate) name: Cow<'static, str>,
     pub(crate) next: SmallVec<[Option<Edge>; 2]>,
     pub(crate) outputs: SmallVec<[OutputMeta; 1]>,
-    pub(crate) kind: NodeKind,
     /// Hooks and `retain_grad` entries on this node's outputs (add them with
     /// [`Node::add_hook`]).
     pub(crate) hooks: Mutex<Vec<OutputHook>>,
@@ -88,6 +170,8 @@ pub(crate) struct Node {
     pub(crate) saves_tensors: bool,
     /// Shapes of the tensors the rule saved, where known (for graph pictures).
     pub(crate) saved_shapes: SmallVec<[ShapeVec; 2]>,
+    /// What the node does in a backward (last: unsized behind an `Arc<Node>`).
+    pub(crate) rule: R,
 }
 
 thread_local! {
@@ -97,25 +181,25 @@ thread_local! {
         std::cell::RefCell::new(SmallVec::new());
 }
 
-impl Node {
-    pub(crate) fn new(
+impl<R: Rule> Node<R> {
+    fn new(
         name: Cow<'static, str>,
         next: SmallVec<[Option<Edge>; 2]>,
         outputs: SmallVec<[OutputMeta; 1]>,
-        kind: NodeKind,
+        rule: R,
         location: &'static Location<'static>,
-    ) -> Node {
+    ) -> Node<R> {
         LIVE_NODES.fetch_add(1, Ordering::Relaxed);
         Node {
             name,
             next,
             outputs,
-            kind,
             hooks: Mutex::new(Vec::new()),
             has_hooks: AtomicBool::new(false),
             location,
             saves_tensors: false,
             saved_shapes: SmallVec::new(),
+            rule,
         }
     }
 }
@@ -128,14 +212,12 @@ impl Node {
     }
 }
 
-impl Drop for Node {
+impl<R: ?Sized + Rule> Drop for Node<R> {
     fn drop(&mut self) {
         LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
-        let rule = match &mut self.kind {
-            NodeKind::Function(rule) => rule.get_mut().take(),
-            NodeKind::AccumulateGrad(_) => None,
-        };
-        release(NodeParts(std::mem::take(&mut self.next), rule));
+        // The edges go to the teardown queue first; the rule (dropped with the other fields
+        // after this) then only releases tensors whose nodes those edges still hold.
+        release(NodeParts(std::mem::take(&mut self.next)));
     }
 }
 
@@ -155,7 +237,7 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
     if !t.requires_grad() {
         return None;
     }
-    let mut weak = t.inner.accumulator.lock();
+    let mut weak = t.inner.meta_or_init().accumulator.lock();
     if let Some(node) = weak.upgrade() {
         return Some(Edge { node, slot: 0 });
     }
@@ -166,7 +248,7 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
             shape: t.shape().into(),
             dtype: t.dtype(),
         }],
-        NodeKind::AccumulateGrad(t.clone()),
+        AccumulateGrad(t.clone()),
         Location::caller(),
     ));
     *weak = Arc::downgrade(&node);
@@ -188,7 +270,7 @@ pub(crate) fn record(
     name: impl Into<Cow<'static, str>>,
     inputs: &[&Tensor],
     outputs: Vec<Tensor>,
-    backward: BackwardFn,
+    backward: impl RuleFn,
 ) -> Vec<Tensor> {
     let node = new_function_node(name.into(), inputs, &outputs, backward, None);
     attach_outputs(node, outputs)
@@ -201,7 +283,7 @@ pub(crate) fn record_saving(
     name: impl Into<Cow<'static, str>>,
     inputs: &[&Tensor],
     outputs: Vec<Tensor>,
-    backward: BackwardFn,
+    backward: impl RuleFn,
     saves: bool,
 ) -> Vec<Tensor> {
     let node = new_function_node(name.into(), inputs, &outputs, backward, Some(saves));
@@ -227,7 +309,7 @@ pub(crate) fn record_one(
     name: impl Into<Cow<'static, str>>,
     inputs: &[&Tensor],
     output: Tensor,
-    backward: BackwardFn,
+    backward: impl RuleFn,
 ) -> Tensor {
     let node = new_function_node(
         name.into(),
@@ -244,7 +326,7 @@ fn new_function_node(
     name: Cow<'static, str>,
     inputs: &[&Tensor],
     outputs: &[Tensor],
-    backward: BackwardFn,
+    backward: impl RuleFn,
     saves: Option<bool>,
 ) -> Arc<Node> {
     let next = inputs.iter().map(|t| gradient_edge(t)).collect();
@@ -259,7 +341,7 @@ fn new_function_node(
         name,
         next,
         metas,
-        NodeKind::Function(Mutex::new(Some(backward))),
+        FunctionRule(Mutex::new(Some(backward))),
         Location::caller(),
     );
     node.saved_shapes = SAVED_SINCE_RECORD.with(|c| std::mem::take(&mut *c.borrow_mut()));
@@ -282,8 +364,12 @@ where
         return output;
     }
     let rule = backward();
-    let boxed: BackwardFn = Box::new(move |ctx, grads| rule(ctx, &grads[0]));
-    record_one(name, inputs, output, boxed)
+    record_one(
+        name,
+        inputs,
+        output,
+        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
+    )
 }
 
 /// [`record_unary_output`] for rules that need the op's own output: `backward` receives it
@@ -302,8 +388,12 @@ where
         return output;
     }
     let rule = backward(SavedTensor::output(&output));
-    let boxed: BackwardFn = Box::new(move |ctx, grads| rule(ctx, &grads[0]));
-    record_one(name, inputs, output, boxed)
+    record_one(
+        name,
+        inputs,
+        output,
+        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
+    )
 }
 
 /// A tensor saved for backward, with the version it had when saved.
@@ -376,10 +466,7 @@ impl GradFn {
 
     /// For an `AccumulateGrad` node, the leaf it accumulates into.
     pub fn variable(&self) -> Option<Tensor> {
-        match &self.node.kind {
-            NodeKind::AccumulateGrad(t) => Some(t.clone()),
-            NodeKind::Function(_) => None,
-        }
+        self.node.rule.leaf().cloned()
     }
 
     /// Whether two handles are the same node.
@@ -394,7 +481,7 @@ impl std::fmt::Display for GradFn {
             f,
             "<{} object at {:p}>",
             self.node.name,
-            Arc::as_ptr(&self.node)
+            Arc::as_ptr(&self.node) as *const ()
         )
     }
 }

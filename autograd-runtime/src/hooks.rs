@@ -55,7 +55,9 @@ impl HookHandle {
             }
             HookOwner::Leaf(leaf) => {
                 if let Some(leaf) = leaf.upgrade() {
-                    leaf.hooks.lock().retain(|(id, _)| *id != self.id);
+                    if let Some(meta) = leaf.meta() {
+                        meta.hooks.lock().retain(|(id, _)| *id != self.id);
+                    }
                 }
             }
         }
@@ -104,7 +106,7 @@ impl Tensor {
                 }
             }
             None => {
-                self.inner.hooks.lock().push((id, f));
+                self.inner.meta_or_init().hooks.lock().push((id, f));
                 HookHandle {
                     owner: HookOwner::Leaf(Arc::downgrade(&self.inner)),
                     id,
@@ -155,12 +157,9 @@ pub(crate) fn run_output_hooks(
 
 /// Runs a leaf's hooks on the gradient about to be accumulated into it.
 pub(crate) fn run_leaf_hooks(leaf: &Tensor, grad: Tensor) -> Tensor {
-    let hooks: Vec<Arc<HookFn>> = leaf
-        .inner
-        .hooks
-        .lock()
-        .iter()
-        .map(|(_, f)| f.clone())
-        .collect();
+    let Some(meta) = leaf.inner.meta() else {
+        return grad;
+    };
+    let hooks: Vec<Arc<HookFn>> = meta.hooks.lock().iter().map(|(_, f)| f.clone()).collect();
     hooks.into_iter().fold(grad, |g, f| f(&g).unwrap_or(g))
 }

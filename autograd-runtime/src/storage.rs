@@ -63,8 +63,8 @@ impl Buffer {
 
     pub(crate) fn filled(dtype: DType, len: usize, value: f64) -> Buffer {
         match dtype {
-            DType::F32 => Buffer::F32(smallvec::smallvec![value as f32; len]),
-            DType::F64 => Buffer::F64(smallvec::smallvec![value; len]),
+            DType::F32 => Buffer::F32(filled_elems(len, value as f32)),
+            DType::F64 => Buffer::F64(filled_elems(len, value)),
             DType::Bool => Buffer::Bool(vec![value != 0.0; len]),
         }
     }
@@ -99,6 +99,13 @@ impl Buffer {
             (b, d) => Buffer::from_f64_iter(d, b.to_f64_vec().into_iter()),
         }
     }
+}
+
+/// `len` copies of `value`, in a recycled buffer when large.
+fn filled_elems<T: crate::buffer_pool::Pooled>(len: usize, value: T) -> Elems<T> {
+    let mut elems = crate::buffer_pool::take_overwritable(len);
+    elems.fill(value);
+    elems
 }
 
 /// The elements as `&[T]` when `T` is the buffer's float type.

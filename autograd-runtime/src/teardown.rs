@@ -5,16 +5,14 @@
 //! frames deep and overflow the stack. Instead the outermost node drop on a thread drains a
 //! queue, and every node dropped meanwhile only moves its parts onto that queue.
 
-use crate::graph::{BackwardFn, Edge};
+use crate::graph::Edge;
 use smallvec::SmallVec;
 use std::cell::{Cell, RefCell};
 
-/// What a dropped node owned that can reach further nodes: its edges and its backward rule
-/// (with the saved tensors). Held only to be dropped at the right moment.
-pub(crate) struct NodeParts(
-    #[allow(dead_code)] pub(crate) SmallVec<[Option<Edge>; 2]>,
-    #[allow(dead_code)] pub(crate) Option<BackwardFn>,
-);
+/// What a dropped node owned that leads to further nodes: its edges. Held only to be dropped
+/// at the right moment. (Its rule stays in the node: the tensors the rule saved are the
+/// node's inputs, whose nodes these edges hold, so dropping the rule frees no node.)
+pub(crate) struct NodeParts(#[allow(dead_code)] pub(crate) SmallVec<[Option<Edge>; 2]>);
 
 thread_local! {
     static DRAINING: Cell<bool> = const { Cell::new(false) };

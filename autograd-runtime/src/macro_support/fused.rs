@@ -104,15 +104,14 @@ fn dtype_of(operands: &[&Tensor]) -> DType {
     }
 }
 
-/// `n` zeros in a buffer recycled from the pool when one fits (no page faults per call).
-fn zeroed<T: Float>(n: usize) -> Vec<T> {
-    let mut v: Vec<T> = match T::DTYPE {
-        DType::F32 => recycle(crate::buffer_pool::take_vec::<f32>(n)),
-        _ => recycle(crate::buffer_pool::take_vec::<f64>(n)),
+/// `n` elements for a loop that writes every one, in a buffer recycled from the pool when one
+/// fits (no page faults, no clearing pass per call).
+fn output_buffer<T: Float>(n: usize) -> Vec<T> {
+    match T::DTYPE {
+        DType::F32 => recycle(crate::buffer_pool::take_overwritable_vec::<f32>(n)),
+        _ => recycle(crate::buffer_pool::take_overwritable_vec::<f64>(n)),
     }
-    .unwrap_or_else(|| Vec::with_capacity(n));
-    v.resize(n, T::zero());
-    v
+    .expect("T is the dtype's element type")
 }
 
 /// `v` as a `Vec<T>` when `T` is its element type (it is: callers dispatch on `T::DTYPE`).
@@ -131,7 +130,7 @@ fn forward_typed<T: Float, const K: usize>(
     let n = xs.first().map_or(0, |x| x.len());
     match reduce {
         Reduce::Elementwise => {
-            let mut out = zeroed::<T>(n);
+            let mut out = output_buffer::<T>(n);
             forward_split(xs, &mut out, &value);
             Tensor::from_vec(out, operands[0].shape())
         }
@@ -244,8 +243,13 @@ fn backward_typed<T: Float, const K: usize>(
         Reduce::Sum => (None, g[0]),
         Reduce::Mean => (None, g[0] / T::from_f64(n as f64)),
     };
-    let mut outs: [Vec<T>; K] =
-        std::array::from_fn(|j| if needs[j] { zeroed::<T>(n) } else { Vec::new() });
+    let mut outs: [Vec<T>; K] = std::array::from_fn(|j| {
+        if needs[j] {
+            output_buffer::<T>(n)
+        } else {
+            Vec::new()
+        }
+    });
     {
         let views: [&mut [T]; K] = outs.each_mut().map(|o| o.as_mut_slice());
         backward_split(xs, each, same, views, &gradient);

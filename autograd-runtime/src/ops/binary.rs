@@ -1,7 +1,7 @@
 //! Elementwise arithmetic between two tensors, with PyTorch broadcasting and type promotion.
 
 use super::kernels::zip_float;
-use crate::graph::{needs_grad, record_one, BackwardFn, SavedTensor};
+use crate::graph::{needs_grad, record_one, BackwardCtx, SavedTensor};
 use crate::shape::{broadcast_shapes, ShapeVec};
 use crate::Tensor;
 use std::borrow::Cow;
@@ -57,14 +57,14 @@ fn record_binary(
     }
     let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
     let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
-    let backward: BackwardFn = Box::new(move |ctx, grads| {
+    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
         let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
         Ok(smallvec::smallvec![
             ga.map(|g| g.sum_to_size(&shape_a)),
             gb.map(|g| g.sum_to_size(&shape_b)),
         ])
-    });
+    };
     record_one(name, &[a, b], out, backward)
 }
 
@@ -76,7 +76,7 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
         return out;
     }
     let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
-    let backward: BackwardFn = Box::new(move |ctx, grads| {
+    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let g = &grads[0];
         let ga = ctx.needs_input_grad(0).then(|| g.sum_to_size(&shape_a));
         let gb = ctx.needs_input_grad(1).then(|| {
@@ -84,7 +84,7 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
             g.sum_to_size(&shape_b)
         });
         Ok(smallvec::smallvec![ga, gb])
-    });
+    };
     record_one(name, &[a, b], out, backward)
 }
 

@@ -1,7 +1,7 @@
 //! Unary ops through the vectorised kernels of `crate::kernels`: one pass over the buffer,
 //! split across cores when large, into a pooled output.
 
-use crate::buffer_pool::take;
+use crate::buffer_pool::take_overwritable;
 use crate::kernels::parallel::{par_map, par_zip, Cost};
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -15,11 +15,9 @@ pub(crate) type ZipKernels = (
     fn(&[f64], &[f64], &mut [f64]),
 );
 
-/// A zeroed output buffer of `n` elements, recycled when possible.
-fn output<T: crate::buffer_pool::Pooled + Default>(n: usize) -> crate::storage::Elems<T> {
-    let mut out = take(n);
-    out.resize(n, T::default());
-    out
+/// An output buffer of `n` elements for a kernel that writes every one, recycled when possible.
+fn output<T: crate::buffer_pool::Pooled>(n: usize) -> crate::storage::Elems<T> {
+    take_overwritable(n)
 }
 
 /// `kernels` applied to every element of a float tensor.

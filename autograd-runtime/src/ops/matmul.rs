@@ -84,8 +84,13 @@ macro_rules! gemm_transposed {
             // Element (i, l) of op(A) is at i * rsa + l * csa; likewise for op(B) and C.
             let (rsa, csa) = if ta { (1, m) } else { (k, 1) };
             let (rsb, csb) = if tb { (1, k) } else { (n, 1) };
-            let mut out = crate::buffer_pool::take_vec::<$t>(m * n);
-            out.resize(m * n, 0.0);
+            // GEMM with beta 0 writes every element of C without reading it (matrixmultiply's
+            // documented contract), so a recycled buffer needs no clearing, except when k is 0
+            // and there is nothing to write.
+            let mut out = crate::buffer_pool::take_overwritable_vec::<$t>(m * n);
+            if k == 0 {
+                out.fill(0.0);
+            }
             if m * n > 0 {
                 // SAFETY: `a` holds the m x k matrix op(A) and `b` the k x n matrix op(B) under
                 // the strides above (every index i * rs + l * cs is < m * k, resp. k * n, as the

@@ -46,17 +46,19 @@ impl Tensor {
     /// The accumulated gradient: set by `backward` on leaves that require grad and on
     /// non-leaves that called [`Tensor::retain_grad`].
     pub fn grad(&self) -> Option<Tensor> {
-        self.inner.grad.lock().clone()
+        self.inner.meta()?.grad.lock().clone()
     }
 
     /// Sets `.grad()` to `None` (PyTorch's `set_to_none=True` default); a no-op when unset.
     pub fn zero_grad(&self) {
-        *self.inner.grad.lock() = None;
+        if let Some(meta) = self.inner.meta() {
+            *meta.grad.lock() = None;
+        }
     }
 
     /// Replaces `.grad()` (used by optimizers and the engine).
     pub fn set_grad(&self, grad: Option<Tensor>) {
-        *self.inner.grad.lock() = grad;
+        *self.inner.meta_or_init().grad.lock() = grad;
     }
 
     /// The node that created this tensor, `None` for leaves.
@@ -87,7 +89,12 @@ impl Tensor {
         let Some(edge) = self.grad_edge() else {
             return;
         };
-        if self.inner.retains_grad.swap(true, Ordering::Relaxed) {
+        if self
+            .inner
+            .meta_or_init()
+            .retains_grad
+            .swap(true, Ordering::Relaxed)
+        {
             return;
         }
         let retain = OutputHook::Retain {
@@ -99,7 +106,9 @@ impl Tensor {
 
     /// Whether this non-leaf keeps its gradient (see [`Tensor::retain_grad`]).
     pub fn retains_grad(&self) -> bool {
-        self.inner.retains_grad.load(Ordering::Relaxed)
+        self.inner
+            .meta()
+            .is_some_and(|m| m.retains_grad.load(Ordering::Relaxed))
     }
 
     /// Computes the gradient of this scalar with respect to every leaf that requires grad,

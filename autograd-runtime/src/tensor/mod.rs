@@ -9,12 +9,12 @@ mod literal;
 pub use literal::NestedArray;
 
 use crate::dtype::{DType, Element};
-use crate::graph::{Edge, Node};
+use crate::graph::{AccumulateGrad, Edge, Node};
 use crate::shape::{numel, ShapeVec};
 use crate::storage::{Buffer, Storage};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 /// An N-d array of `f32`, `f64` or `bool`, with PyTorch's autograd semantics.
 ///
@@ -41,15 +41,37 @@ pub(crate) struct TensorImpl {
     pub(crate) grad_fn: Option<Edge>,
     /// The user's flag; meaningful for leaves only.
     pub(crate) requires_grad: AtomicBool,
+    /// Set once an in-place op rebased this tensor's history (see [`AutogradMeta::rebased`]);
+    /// lets the common case skip the lock.
+    pub(crate) has_rebase: AtomicBool,
+    /// The rest of the autograd state, allocated on first use: most tensors (op outputs that
+    /// nobody asks a gradient of) never need it, and staying small keeps them cheap to create.
+    meta: OnceLock<Box<AutogradMeta>>,
+}
+
+/// Autograd state few tensors use (PyTorch's `AutogradMeta`).
+#[derive(Default)]
+pub(crate) struct AutogradMeta {
     pub(crate) grad: Mutex<Option<Tensor>>,
-    pub(crate) accumulator: Mutex<Weak<Node>>,
+    pub(crate) accumulator: Mutex<Weak<Node<AccumulateGrad>>>,
     pub(crate) retains_grad: AtomicBool,
     /// Set once an in-place op rebased this tensor's history onto its own node (PyTorch's
-    /// `rebase_history`); `has_rebase` lets the common case skip the lock.
+    /// `rebase_history`).
     pub(crate) rebased: Mutex<Option<Edge>>,
-    pub(crate) has_rebase: AtomicBool,
     /// Gradient hooks of a leaf (a non-leaf's live on its node).
     pub(crate) hooks: Mutex<Vec<(u64, Arc<crate::hooks::HookFn>)>>,
+}
+
+impl TensorImpl {
+    /// The autograd state, if it was ever needed.
+    pub(crate) fn meta(&self) -> Option<&AutogradMeta> {
+        self.meta.get().map(|m| &**m)
+    }
+
+    /// The autograd state, created on first use.
+    pub(crate) fn meta_or_init(&self) -> &AutogradMeta {
+        self.meta.get_or_init(Box::default)
+    }
 }
 
 impl Tensor {
@@ -74,12 +96,8 @@ impl Tensor {
                 dtype,
                 grad_fn,
                 requires_grad: AtomicBool::new(false),
-                grad: Mutex::new(None),
-                accumulator: Mutex::new(Weak::new()),
-                retains_grad: AtomicBool::new(false),
-                hooks: Mutex::new(Vec::new()),
-                rebased: Mutex::new(None),
                 has_rebase: AtomicBool::new(false),
+                meta: OnceLock::new(),
             }),
         }
     }
@@ -124,7 +142,7 @@ impl Tensor {
     /// or the last in-place op that rebased it.
     pub(crate) fn grad_edge(&self) -> Option<Edge> {
         if self.inner.has_rebase.load(Ordering::Acquire) {
-            return self.inner.rebased.lock().clone();
+            return self.inner.meta().and_then(|m| m.rebased.lock().clone());
         }
         self.inner.grad_fn.clone()
     }
@@ -145,7 +163,7 @@ impl Tensor {
             };
             edge.node.add_hook(retain);
         }
-        *self.inner.rebased.lock() = Some(edge);
+        *self.inner.meta_or_init().rebased.lock() = Some(edge);
         self.inner.has_rebase.store(true, Ordering::Release);
     }
 
@@ -272,3 +290,20 @@ const _: fn() = || {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Tensor>();
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every op output allocates one `TensorImpl` behind an `Arc` (two counters). glibc keeps
+    /// freed blocks of up to 128 bytes (120 requested) in its cheap "fast" bins; larger blocks
+    /// are coalesced on free, which made tearing down graphs of tiny tensors measurably slower.
+    #[test]
+    fn a_tensor_fits_a_fast_allocation() {
+        let with_counters = std::mem::size_of::<TensorImpl>() + 2 * std::mem::size_of::<usize>();
+        assert!(
+            with_counters <= 120,
+            "TensorImpl + Arc counters = {with_counters} bytes"
+        );
+    }
+}
