@@ -249,9 +249,11 @@ macro_rules! map_kernel {
         #[track_caller]
         pub fn $name(x: &[$t], out: &mut [$t]) {
             check_len(stringify!($name), "x", x.len(), out.len());
-            for (o, &$x) in out.iter_mut().zip(x) {
-                *o = $one;
-            }
+            super::wide::with_wide_vectors(|| {
+                for (o, &$x) in out.iter_mut().zip(x) {
+                    *o = $one;
+                }
+            })
         }
     };
 }
@@ -264,9 +266,11 @@ macro_rules! zip_kernel {
         pub fn $name(g: &[$t], v: &[$t], out: &mut [$t]) {
             check_len(stringify!($name), "g", g.len(), out.len());
             check_len(stringify!($name), "the saved tensor", v.len(), out.len());
-            for ((o, &$g), &$v) in out.iter_mut().zip(g).zip(v) {
-                *o = $one;
-            }
+            super::wide::with_wide_vectors(|| {
+                for ((o, &$g), &$v) in out.iter_mut().zip(g).zip(v) {
+                    *o = $one;
+                }
+            })
         }
     };
 }
@@ -280,11 +284,14 @@ macro_rules! trig_kernel {
         #[track_caller]
         pub fn $name(x: &[f32], out: &mut [f32]) {
             check_len(stringify!($name), "x", x.len(), out.len());
-            let mut large = false;
-            for (o, &$x) in out.iter_mut().zip(x) {
-                *o = $fast;
-                large |= abs_bits($x) >= TRIG_REDUCE_MAX;
-            }
+            let large = super::wide::with_wide_vectors(|| {
+                let mut large = false;
+                for (o, &$x) in out.iter_mut().zip(x) {
+                    *o = $fast;
+                    large |= abs_bits($x) >= TRIG_REDUCE_MAX;
+                }
+                large
+            });
             if large {
                 for (o, &$x) in out.iter_mut().zip(x) {
                     if abs_bits($x) >= TRIG_REDUCE_MAX {
@@ -300,11 +307,14 @@ macro_rules! trig_kernel {
         pub fn $name(g: &[f32], x: &[f32], out: &mut [f32]) {
             check_len(stringify!($name), "g", g.len(), out.len());
             check_len(stringify!($name), "x", x.len(), out.len());
-            let mut large = false;
-            for ((o, &$g), &$x) in out.iter_mut().zip(g).zip(x) {
-                *o = $fast;
-                large |= abs_bits($x) >= TRIG_REDUCE_MAX;
-            }
+            let large = super::wide::with_wide_vectors(|| {
+                let mut large = false;
+                for ((o, &$g), &$x) in out.iter_mut().zip(g).zip(x) {
+                    *o = $fast;
+                    large |= abs_bits($x) >= TRIG_REDUCE_MAX;
+                }
+                large
+            });
             if large {
                 for ((o, &$g), &$x) in out.iter_mut().zip(g).zip(x) {
                     if abs_bits($x) >= TRIG_REDUCE_MAX {

@@ -7,6 +7,7 @@
 
 pub mod fast_math;
 pub mod parallel;
+pub(crate) mod wide;
 
 /// The kernels by element type, for code generic over `f32`/`f64` (as the ops' per-dtype
 /// macro bodies are): `f32` gets [`fast_math`]'s approximations, `f64` calls `std`.

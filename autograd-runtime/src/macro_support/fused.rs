@@ -173,7 +173,7 @@ fn forward_split<T: Float, const K: usize>(
 ) -> [f64; LANES] {
     let n = xs.first().map_or(0, |x| x.len());
     if n < PARALLEL_MIN {
-        return forward_slices(xs, out, value);
+        return crate::kernels::wide::with_wide_vectors(|| forward_slices(xs, out, value));
     }
     let mid = n / 2 / CHUNK * CHUNK;
     let (left, right) = halves(xs, mid);
@@ -187,6 +187,7 @@ fn forward_split<T: Float, const K: usize>(
 
 /// One pass over equal-length slices: writes `value` into `out` when it is not empty, and
 /// returns the per-lane `f64` sums of `value` otherwise.
+#[inline(always)]
 fn forward_slices<T: Float, const K: usize>(
     xs: [&[T]; K],
     out: &mut [T],
@@ -272,7 +273,9 @@ fn backward_split<T: Float, const K: usize>(
 ) {
     let n = xs.first().map_or(0, |x| x.len());
     if n < PARALLEL_MIN {
-        return backward_slices(xs, each, same, outs, gradient);
+        return crate::kernels::wide::with_wide_vectors(|| {
+            backward_slices(xs, each, same, outs, gradient)
+        });
     }
     let mid = n / 2 / CHUNK * CHUNK;
     let (left, right) = halves(xs, mid);
@@ -294,6 +297,7 @@ fn backward_split<T: Float, const K: usize>(
 }
 
 /// One pass of the chain's gradient over equal-length slices into the non-empty `outs`.
+#[inline(always)]
 fn backward_slices<T: Float, const K: usize>(
     xs: [&[T]; K],
     each: Option<&[T]>,
