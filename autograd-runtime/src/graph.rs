@@ -16,14 +16,14 @@ use parking_lot::Mutex;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
+crate::live_count::live_counter!(LIVE_NODES, LOCAL_LIVE_NODES, node_created, node_freed);
 
 /// The number of graph nodes alive in the process (for leak tests): 0 once every output is dropped.
 pub fn live_node_count() -> usize {
-    LIVE_NODES.load(Ordering::Relaxed)
+    LIVE_NODES.total()
 }
 
 /// What a node's backward rule sees besides the incoming gradients.
@@ -189,7 +189,7 @@ impl<R: Rule> Node<R> {
         rule: R,
         location: &'static Location<'static>,
     ) -> Node<R> {
-        LIVE_NODES.fetch_add(1, Ordering::Relaxed);
+        node_created();
         Node {
             name,
             next,
@@ -214,7 +214,7 @@ impl Node {
 
 impl<R: ?Sized + Rule> Drop for Node<R> {
     fn drop(&mut self) {
-        LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
+        node_freed();
         // The edges go to the teardown queue first; the rule (dropped with the other fields
         // after this) then only releases tensors whose nodes those edges still hold.
         release(NodeParts(std::mem::take(&mut self.next)));

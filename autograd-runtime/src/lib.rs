@@ -14,6 +14,7 @@ mod grad_mode;
 mod gradcheck;
 mod graph;
 mod hooks;
+mod live_count;
 mod ops;
 mod print_format;
 mod random;

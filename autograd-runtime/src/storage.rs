@@ -2,13 +2,18 @@
 
 use crate::dtype::{DType, Element};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-static LIVE_STORAGES: AtomicUsize = AtomicUsize::new(0);
+crate::live_count::live_counter!(
+    LIVE_STORAGES,
+    LOCAL_LIVE_STORAGES,
+    storage_created,
+    storage_freed
+);
 
 /// The number of element buffers alive in the process (for leak tests).
 pub fn live_storage_count() -> usize {
-    LIVE_STORAGES.load(Ordering::Relaxed)
+    LIVE_STORAGES.total()
 }
 
 /// How many elements a float buffer holds inline, without a heap allocation: scalars and the
@@ -137,7 +142,7 @@ pub(crate) struct Storage {
 
 impl Storage {
     pub(crate) fn new(buffer: Buffer) -> Storage {
-        LIVE_STORAGES.fetch_add(1, Ordering::Relaxed);
+        storage_created();
         Storage {
             buffer: RwLock::new(buffer),
             version: AtomicU64::new(0),
@@ -161,7 +166,7 @@ impl Storage {
 
 impl Drop for Storage {
     fn drop(&mut self) {
-        LIVE_STORAGES.fetch_sub(1, Ordering::Relaxed);
+        storage_freed();
         match std::mem::replace(self.buffer.get_mut(), Buffer::Bool(Vec::new())) {
             Buffer::F32(v) => crate::buffer_pool::give(v),
             Buffer::F64(v) => crate::buffer_pool::give(v),
