@@ -6,11 +6,11 @@
 use crate::error::AutogradError;
 use crate::grad_mode::GradModeGuard;
 use crate::graph::{BackwardCtx, Edge, Node};
+use crate::graph_walk::{Walk, NO_CHILD};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
 use smallvec::SmallVec;
-use std::collections::HashMap;
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 
 /// Where each root's gradient enters the graph, with that gradient (inline for a few roots).
 pub(crate) type Roots = SmallVec<[(Edge, Tensor); 2]>;
@@ -26,125 +26,6 @@ pub(crate) struct Request {
     pub(crate) capture: Option<Vec<Option<Edge>>>,
 }
 
-/// A node's address (thin: the rule's vtable is not part of its identity).
-type NodeId = *const ();
-
-/// Hashes node addresses with one multiply: they are unique and well spread, so SipHash's
-/// protection buys nothing on this hot path.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
-type NodeMap<V> = HashMap<NodeId, V, BuildAddressHasher>;
-
-fn id(node: &Arc<Node>) -> NodeId {
-    Arc::as_ptr(node) as *const ()
-}
-
-/// Per-run lists, inline for the small graphs most backwards walk (no allocation).
-type Small<T> = SmallVec<[T; 16]>;
-
-/// Marks an input edge that leads nowhere (an input that needs no gradient).
-const NO_CHILD: usize = usize::MAX;
-
-/// The graph one backward walks, discovered once: every node gets a position (in discovery
-/// order) and every edge the position of its node, so the chain-rule loop never searches.
-struct Walk {
-    /// The nodes by position.
-    nodes: Small<Arc<Node>>,
-    /// Per node, per input edge: the position of the edge's node, or [`NO_CHILD`].
-    children: Small<SmallVec<[usize; 2]>>,
-    /// Positions with children before parents.
-    post_order: Small<usize>,
-    /// Node address to position, once the graph outgrows a linear search.
-    map: Option<NodeMap<usize>>,
-}
-
-impl Walk {
-    /// Graphs up to this many nodes are searched linearly, which beats hashing.
-    const LINEAR_LIMIT: usize = 32;
-
-    /// Every node reachable from `roots` (iterative: deep graphs are fine).
-    fn discover<'a>(roots: impl Iterator<Item = &'a Arc<Node>>) -> Walk {
-        let mut walk = Walk {
-            nodes: Small::new(),
-            children: Small::new(),
-            post_order: Small::new(),
-            map: None,
-        };
-        let mut stack: Small<(usize, usize)> = Small::new();
-        for root in roots {
-            let (r, new) = walk.position_or_insert(root);
-            if new {
-                stack.push((r, 0));
-            }
-            while let Some((i, next_child)) = stack.pop() {
-                let node = walk.nodes[i].clone();
-                match node.next.get(next_child) {
-                    Some(edge) => {
-                        stack.push((i, next_child + 1));
-                        let child = match edge {
-                            Some(edge) => {
-                                let (c, new) = walk.position_or_insert(&edge.node);
-                                if new {
-                                    stack.push((c, 0));
-                                }
-                                c
-                            }
-                            None => NO_CHILD,
-                        };
-                        walk.children[i].push(child);
-                    }
-                    None => walk.post_order.push(i),
-                }
-            }
-        }
-        walk
-    }
-
-    /// The position of `node`, adding it when new (second value true).
-    fn position_or_insert(&mut self, node: &Arc<Node>) -> (usize, bool) {
-        if let Some(i) = self.position(node) {
-            return (i, false);
-        }
-        let i = self.nodes.len();
-        self.nodes.push(node.clone());
-        self.children.push(SmallVec::new());
-        if let Some(map) = &mut self.map {
-            map.insert(id(node), i);
-        } else if self.nodes.len() > Self::LINEAR_LIMIT {
-            let mut map =
-                NodeMap::with_capacity_and_hasher(4 * self.nodes.len(), Default::default());
-            map.extend(self.nodes.iter().enumerate().map(|(i, n)| (id(n), i)));
-            self.map = Some(map);
-        }
-        (i, true)
-    }
-
-    /// The position of `node` if the walk reached it.
-    fn position(&self, node: &Arc<Node>) -> Option<usize> {
-        let wanted = id(node);
-        match &self.map {
-            Some(map) => map.get(&wanted).copied(),
-            None => self.nodes.iter().position(|n| id(n) == wanted),
-        }
-    }
-}
-
 /// The gradients arriving at one node, one entry per output (empty until the first arrives).
 type Pending = SmallVec<[Option<Tensor>; 1]>;
 
@@ -156,7 +37,7 @@ type Pending = SmallVec<[Option<Tensor>; 1]>;
 pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradError> {
     let _mode = GradModeGuard::new(request.create_graph);
     let create_graph = request.create_graph;
-    let walk = Walk::discover(request.roots.iter().map(|(e, _)| &e.node));
+    let mut walk = Walk::discover(request.roots.iter().map(|(e, _)| &e.node));
     let needed = request.capture.as_deref().map(|c| needed_nodes(&walk, c));
     let captures: Vec<Option<(usize, usize)>> = request
         .capture
@@ -168,29 +49,21 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         })
         .collect();
 
-    let mut dependencies: Small<usize> = smallvec::smallvec![0; walk.nodes.len()];
-    for &child in walk.children.iter().flatten() {
-        if child != NO_CHILD {
-            dependencies[child] += 1;
-        }
-    }
-    let mut pending: Small<Pending> = (0..walk.nodes.len()).map(|_| Pending::new()).collect();
-    let mut ready: Small<usize> = Small::new();
-    for (edge, grad) in &request.roots {
-        let i = walk
-            .position(&edge.node)
-            .expect("roots are discovered first");
+    let mut pending: Vec<Pending> = Vec::with_capacity(walk.nodes.len());
+    pending.resize_with(walk.nodes.len(), Pending::new);
+    for (k, (edge, grad)) in request.roots.iter().enumerate() {
+        let i = walk.roots[k];
         add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
-        if dependencies[i] == 0 && !ready.contains(&i) {
-            ready.push(i);
+        if walk.dependencies[i] == 0 && !walk.ready.contains(&i) {
+            walk.ready.push(i);
         }
     }
 
     let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
-    let mut leaf_updates: Small<(Tensor, Tensor)> = Small::new();
+    let mut leaf_updates: SmallVec<[(Tensor, Tensor); 4]> = SmallVec::new();
     let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
 
-    while let Some(i) = ready.pop() {
+    while let Some(i) = walk.ready.pop() {
         let node = &walk.nodes[i];
         let mut grads = std::mem::take(&mut pending[i]);
         match node.rule.leaf() {
@@ -221,22 +94,26 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
             }
             None => {
                 let input_grads = run_node(node, grads, &request)?;
-                let children = &walk.children[i];
-                for ((edge, grad), &j) in node.next.iter().zip(input_grads).zip(children) {
+                for (k, (edge, grad)) in node.next.iter().zip(input_grads).enumerate() {
                     let (Some(edge), Some(grad)) = (edge, grad) else {
                         continue;
                     };
+                    let j = walk.child(i, k);
                     add_gradient(&mut pending[j], edge, grad, create_graph)?;
                 }
-                for &j in children.iter().filter(|&&j| j != NO_CHILD) {
-                    dependencies[j] -= 1;
-                    if dependencies[j] == 0 {
-                        ready.push(j);
+                for k in 0..node.next.len() {
+                    let j = walk.child(i, k);
+                    if j != NO_CHILD {
+                        walk.dependencies[j] -= 1;
+                        if walk.dependencies[j] == 0 {
+                            walk.ready.push(j);
+                        }
                     }
                 }
             }
         }
     }
+    walk.recycle();
 
     for (leaf, grad) in leaf_updates {
         accumulate(&leaf, grad, create_graph);
@@ -350,17 +227,18 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
 }
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
-/// edge (walked children before parents).
-fn needed_nodes(walk: &Walk, capture: &[Option<Edge>]) -> Small<bool> {
-    let mut reaches: Small<bool> = smallvec::smallvec![false; walk.nodes.len()];
+/// edge.
+fn needed_nodes(walk: &Walk, capture: &[Option<Edge>]) -> Vec<bool> {
+    let mut reaches = vec![false; walk.nodes.len()];
     for edge in capture.iter().flatten() {
         if let Some(i) = walk.position(&edge.node) {
             reaches[i] = true;
         }
     }
-    let mut needed: Small<bool> = smallvec::smallvec![false; walk.nodes.len()];
-    for &i in &walk.post_order {
-        if walk.children[i]
+    let mut needed = vec![false; walk.nodes.len()];
+    for i in walk.children_first() {
+        if walk
+            .children(i)
             .iter()
             .any(|&c| c != NO_CHILD && reaches[c])
         {

@@ -170,6 +170,9 @@ pub(crate) struct Node<R: ?Sized + Rule = dyn Rule> {
     pub(crate) saves_tensors: bool,
     /// Shapes of the tensors the rule saved, where known (for graph pictures).
     pub(crate) saved_shapes: SmallVec<[ShapeVec; 2]>,
+    /// The backward run that last reached this node, and the node's position in it (see
+    /// `graph_walk`).
+    pub(crate) walk_mark: std::sync::atomic::AtomicU64,
     /// What the node does in a backward (last: unsized behind an `Arc<Node>`).
     pub(crate) rule: R,
 }
@@ -199,6 +202,7 @@ impl<R: Rule> Node<R> {
             location,
             saves_tensors: false,
             saved_shapes: SmallVec::new(),
+            walk_mark: std::sync::atomic::AtomicU64::new(0),
             rule,
         }
     }

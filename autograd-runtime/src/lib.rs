@@ -13,6 +13,7 @@ mod error;
 mod grad_mode;
 mod gradcheck;
 mod graph;
+mod graph_walk;
 mod hooks;
 mod live_count;
 mod ops;
