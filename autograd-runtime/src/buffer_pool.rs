@@ -92,7 +92,7 @@ pub(crate) fn take_overwritable_vec<T: Pooled>(n: usize) -> Vec<T> {
 /// [`take_overwritable_vec`] as element storage (inline when small).
 pub(crate) fn take_overwritable<T: Pooled>(n: usize) -> Elems<T> {
     if n <= INLINE_ELEMENTS {
-        return Elems::from_elem(T::default(), n);
+        return Elems::from_buf_and_len([T::default(); INLINE_ELEMENTS], n);
     }
     Elems::from_vec(take_overwritable_vec(n))
 }

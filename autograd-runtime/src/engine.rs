@@ -190,7 +190,9 @@ fn add_gradient(
         grad.to_dtype(meta.dtype)
     };
     if slots.is_empty() {
-        slots.resize(edge.node.outputs.len(), None);
+        for _ in 0..edge.node.outputs.len() {
+            slots.push(None);
+        }
     }
     let entry = &mut slots[edge.slot];
     *entry = Some(match entry.take() {

@@ -249,7 +249,7 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
         Cow::Borrowed("AccumulateGrad"),
         SmallVec::new(),
         smallvec::smallvec![OutputMeta {
-            shape: t.shape().into(),
+            shape: ShapeVec::from_slice(t.shape()),
             dtype: t.dtype(),
         }],
         AccumulateGrad(t.clone()),
@@ -333,14 +333,20 @@ fn new_function_node(
     backward: impl RuleFn,
     saves: Option<bool>,
 ) -> Arc<Node> {
-    let next = inputs.iter().map(|t| gradient_edge(t)).collect();
-    let metas = outputs
-        .iter()
-        .map(|t| OutputMeta {
-            shape: t.shape().into(),
+    // Pushed one by one: `collect` into a small vector costs more than the few items.
+    let mut next = SmallVec::new();
+    for t in inputs {
+        next.push(gradient_edge(t));
+    }
+    let mut metas = SmallVec::new();
+    for t in outputs {
+        metas.push(OutputMeta {
+            shape: ShapeVec::from_slice(t.shape()),
             dtype: t.dtype(),
-        })
-        .collect();
+        });
+    }
+    let saved_shapes = SAVED_SINCE_RECORD.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    let saves_tensors = saves.unwrap_or(!saved_shapes.is_empty());
     let mut node = Node::new(
         name,
         next,
@@ -348,8 +354,8 @@ fn new_function_node(
         FunctionRule(Mutex::new(Some(backward))),
         Location::caller(),
     );
-    node.saved_shapes = SAVED_SINCE_RECORD.with(|c| std::mem::take(&mut *c.borrow_mut()));
-    node.saves_tensors = saves.unwrap_or(!node.saved_shapes.is_empty());
+    node.saved_shapes = saved_shapes;
+    node.saves_tensors = saves_tensors;
     Arc::new(node)
 }
 
@@ -410,7 +416,7 @@ pub struct SavedTensor {
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
-        SAVED_SINCE_RECORD.with(|c| c.borrow_mut().push(tensor.shape().into()));
+        SAVED_SINCE_RECORD.with(|c| c.borrow_mut().push(ShapeVec::from_slice(tensor.shape())));
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),

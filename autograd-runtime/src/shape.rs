@@ -21,6 +21,54 @@ impl_dim!(usize, isize, i32, i64, u32);
 /// A shape stored inline for up to 4 dims (no heap allocation for the common case).
 pub(crate) type ShapeVec = smallvec::SmallVec<[usize; 4]>;
 
+/// Anything a shape can be built from without going through an iterator: a slice or array is
+/// copied in one go, a `ShapeVec` or `Vec` moved.
+pub(crate) trait IntoShape {
+    fn into_shape(self) -> ShapeVec;
+}
+
+impl IntoShape for ShapeVec {
+    fn into_shape(self) -> ShapeVec {
+        self
+    }
+}
+
+impl IntoShape for &ShapeVec {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_slice(self)
+    }
+}
+
+impl IntoShape for &[usize] {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_slice(self)
+    }
+}
+
+impl<const N: usize> IntoShape for &[usize; N] {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_slice(self)
+    }
+}
+
+impl<const N: usize> IntoShape for [usize; N] {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_slice(&self)
+    }
+}
+
+impl IntoShape for Vec<usize> {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_vec(self)
+    }
+}
+
+impl IntoShape for &Vec<usize> {
+    fn into_shape(self) -> ShapeVec {
+        ShapeVec::from_slice(self)
+    }
+}
+
 /// Number of elements of a shape (1 for a 0-d shape).
 pub(crate) fn numel(shape: &[usize]) -> usize {
     shape.iter().product()

@@ -108,9 +108,12 @@ impl Buffer {
 
 /// `len` copies of `value`, in a recycled buffer when large.
 fn filled_elems<T: crate::buffer_pool::Pooled>(len: usize, value: T) -> Elems<T> {
-    let mut elems = crate::buffer_pool::take_overwritable(len);
+    if len <= INLINE_ELEMENTS {
+        return Elems::from_buf_and_len([value; INLINE_ELEMENTS], len);
+    }
+    let mut elems = crate::buffer_pool::take_overwritable_vec(len);
     elems.fill(value);
-    elems
+    Elems::from_vec(elems)
 }
 
 /// The elements as `&[T]` when `T` is the buffer's float type.

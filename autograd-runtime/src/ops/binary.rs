@@ -56,7 +56,10 @@ fn record_binary(
         return out;
     }
     let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
-    let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
+    let (shape_a, shape_b) = (
+        ShapeVec::from_slice(a.shape()),
+        ShapeVec::from_slice(b.shape()),
+    );
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
         let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
@@ -75,7 +78,10 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
     if !needs_grad(&[a, b]) {
         return out;
     }
-    let (shape_a, shape_b) = (ShapeVec::from(a.shape()), ShapeVec::from(b.shape()));
+    let (shape_a, shape_b) = (
+        ShapeVec::from_slice(a.shape()),
+        ShapeVec::from_slice(b.shape()),
+    );
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let g = &grads[0];
         let ga = ctx.needs_input_grad(0).then(|| g.sum_to_size(&shape_a));

@@ -52,7 +52,7 @@ impl Tensor {
     #[track_caller]
     pub fn sum(&self) -> Tensor {
         let out = Tensor::full_dtype(&[], self.sum_value("sum"), self.dtype());
-        let shape = crate::shape::ShapeVec::from(self.shape());
+        let shape = crate::shape::ShapeVec::from_slice(self.shape());
         record_unary_output("SumBackward0", &[self], out, || {
             move |ctx, g| {
                 if ctx.create_graph() {
@@ -75,7 +75,7 @@ impl Tensor {
         // The sum rounded to the dtype, then divided in the dtype (as `sum() / n`).
         let value = divide_in(self.dtype(), self.sum_value("mean"), n as f64);
         let out = Tensor::full_dtype(&[], value, self.dtype());
-        let shape = crate::shape::ShapeVec::from(self.shape());
+        let shape = crate::shape::ShapeVec::from_slice(self.shape());
         record_unary_output("MeanBackward0", &[self], out, || {
             move |ctx, g| {
                 if ctx.create_graph() {
@@ -120,7 +120,7 @@ impl Tensor {
         if self.dim() == 0 {
             return self.sum();
         }
-        let shape = crate::shape::ShapeVec::from(self.shape());
+        let shape = crate::shape::ShapeVec::from_slice(self.shape());
         let (outer, len, inner) = (numel(&shape[..d]), shape[d], numel(&shape[d + 1..]));
         let buffer = {
             let b = self.buffer();
@@ -155,7 +155,7 @@ impl Tensor {
         let out = crate::no_grad(|| self.sum_dim(d, keepdim))
             .div_scalar(len as f64)
             .detach();
-        let shape = crate::shape::ShapeVec::from(self.shape());
+        let shape = crate::shape::ShapeVec::from_slice(self.shape());
         record_unary_output("MeanBackward1", &[self], out, || {
             move |_, g| {
                 let g = if keepdim || shape.is_empty() {

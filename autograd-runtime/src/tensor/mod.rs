@@ -10,7 +10,7 @@ pub use literal::NestedArray;
 
 use crate::dtype::{DType, Element};
 use crate::graph::{AccumulateGrad, Edge, Node};
-use crate::shape::{numel, ShapeVec};
+use crate::shape::{numel, IntoShape, ShapeVec};
 use crate::storage::{Buffer, Storage};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -76,8 +76,8 @@ impl TensorImpl {
 
 impl Tensor {
     /// A new leaf tensor owning `buffer`.
-    pub(crate) fn from_buffer(buffer: Buffer, shape: impl Into<ShapeVec>) -> Tensor {
-        let shape = shape.into();
+    pub(crate) fn from_buffer(buffer: Buffer, shape: impl IntoShape) -> Tensor {
+        let shape = shape.into_shape();
         debug_assert_eq!(buffer.len(), numel(&shape));
         let dtype = buffer.dtype();
         Tensor::from_storage(Arc::new(Storage::new(buffer)), shape, dtype, None)
@@ -104,10 +104,10 @@ impl Tensor {
 
     /// A new handle (no grad metadata) on `source`'s storage, seen with `shape`.
     /// PRECONDITION: `shape` has as many elements as `source`.
-    pub(crate) fn from_storage_shared(source: &Tensor, shape: impl Into<ShapeVec>) -> Tensor {
+    pub(crate) fn from_storage_shared(source: &Tensor, shape: impl IntoShape) -> Tensor {
         Tensor::from_storage(
             source.inner.storage.clone(),
-            shape.into(),
+            shape.into_shape(),
             source.inner.dtype,
             None,
         )
