@@ -177,6 +177,9 @@ pub(crate) struct Node<R: ?Sized + Rule = dyn Rule> {
     pub(crate) rule: R,
 }
 
+/// At most this many saved shapes are remembered per recorded op.
+const MAX_SAVED_SHAPES: usize = 64;
+
 thread_local! {
     /// Shapes of the `SavedTensor`s created since the op being recorded on this thread called
     /// [`needs_grad`]: ops save right before recording, so they are that op's saved tensors.
@@ -262,8 +265,11 @@ pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
 /// Whether an op on `inputs` must record a node: grad mode on and some input requires grad.
 /// Ops call it first, before saving anything, so it also starts a fresh count of saves.
 pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
-    SAVED_SINCE_RECORD.with(|c| c.borrow_mut().clear());
-    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+    let needed = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
+    if needed {
+        SAVED_SINCE_RECORD.with(|c| c.borrow_mut().clear());
+    }
+    needed
 }
 
 /// Attaches one node to freshly computed `outputs` and returns them as its outputs.
@@ -416,7 +422,13 @@ pub struct SavedTensor {
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
-        SAVED_SINCE_RECORD.with(|c| c.borrow_mut().push(ShapeVec::from_slice(tensor.shape())));
+        SAVED_SINCE_RECORD.with(|c| {
+            let mut saved = c.borrow_mut();
+            // Saves outside any recording op are never taken: keep the list bounded.
+            if saved.len() < MAX_SAVED_SHAPES {
+                saved.push(ShapeVec::from_slice(tensor.shape()));
+            }
+        });
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),
