@@ -6,7 +6,7 @@
 use crate::error::AutogradError;
 use crate::grad_mode::GradModeGuard;
 use crate::graph::{BackwardCtx, Edge, Node};
-use crate::graph_walk::{Walk, NO_CHILD};
+use crate::graph_walk::{Pending, Walk, NO_CHILD};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{Tensor, TensorImpl};
 use smallvec::SmallVec;
@@ -25,9 +25,6 @@ pub(crate) struct Request {
     /// nothing is accumulated into `.grad()`. `None` is `backward` mode.
     pub(crate) capture: Option<Vec<Option<Edge>>>,
 }
-
-/// The gradients arriving at one node, one entry per output (empty until the first arrives).
-type Pending = SmallVec<[Option<Tensor>; 1]>;
 
 /// Runs a backward.
 /// PRECONDITION: each root gradient has its root's shape and a floating dtype.
@@ -49,8 +46,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         })
         .collect();
 
-    let mut pending: Vec<Pending> = Vec::with_capacity(walk.nodes.len());
-    pending.resize_with(walk.nodes.len(), Pending::new);
+    let mut pending = std::mem::take(&mut walk.pending);
     for (k, (edge, grad)) in request.roots.iter().enumerate() {
         let i = walk.roots[k];
         add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
@@ -113,6 +109,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
             }
         }
     }
+    walk.pending = pending;
     walk.recycle();
 
     for (leaf, grad) in leaf_updates {

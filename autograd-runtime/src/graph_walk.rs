@@ -49,7 +49,13 @@ pub(crate) struct Walk {
     pub(crate) dependencies: Vec<u32>,
     /// Node positions ready to run (a stack).
     pub(crate) ready: Vec<usize>,
+    /// Per node: the gradients that arrived so far, one entry per output (empty until the
+    /// first arrives).
+    pub(crate) pending: Vec<Pending>,
 }
+
+/// The gradients arriving at one node, one entry per output.
+pub(crate) type Pending = smallvec::SmallVec<[Option<crate::Tensor>; 1]>;
 
 thread_local! {
     /// A finished walk's vectors, kept for the next backward on this thread.
@@ -72,6 +78,7 @@ impl Walk {
             walk.fill(roots);
         }
         walk.dependencies.resize(walk.nodes.len(), 0);
+        walk.pending.resize_with(walk.nodes.len(), Pending::new);
         for &child in &walk.children {
             if child != NO_CHILD {
                 walk.dependencies[child] += 1;
@@ -142,6 +149,7 @@ impl Walk {
         self.map = None;
         self.dependencies.clear();
         self.ready.clear();
+        self.pending.clear();
     }
 
     /// Breadth-first discovery from `roots`.
