@@ -58,6 +58,25 @@ fn relu_propagates_nan() {
 }
 
 #[test]
+fn relu_blocks_even_a_nan_gradient_where_its_output_is_not_positive() {
+    // PyTorch's threshold_backward is where(y <= 0, 0, grad): x = [-1, 0, 2, nan], y = relu(x),
+    // y.backward(tensor([nan, nan, nan, 5.])) gives x.grad = [0, 0, nan, 5.]
+    for dtype_f32 in [false, true] {
+        let mut x = Tensor::from_vec(vec![-1.0f64, 0.0, 2.0, f64::NAN], &[4]);
+        let mut g = Tensor::from_vec(vec![f64::NAN, f64::NAN, f64::NAN, 5.0], &[4]);
+        if dtype_f32 {
+            (x, g) = (x.float(), g.float());
+        }
+        let x = x.requires_grad_(true);
+        x.relu().backward_with(&g);
+        let grad = x.grad().unwrap().to_vec();
+        assert_eq!(&grad[..2], &[0.0, 0.0]);
+        assert!(grad[2].is_nan());
+        assert_eq!(grad[3], 5.0);
+    }
+}
+
+#[test]
 fn detect_anomaly_names_the_node_of_a_nan_gradient() {
     // sqrt(-1) = NaN forward; its backward g / (2 sqrt(x)) is NaN: PyTorch raises
     // "Function 'SqrtBackward0' returned nan values in its 0th output."

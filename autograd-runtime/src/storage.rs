@@ -97,10 +97,21 @@ impl Buffer {
 
     /// Converts to `dtype` (a copy even when the dtype is unchanged).
     pub(crate) fn to_dtype(&self, dtype: DType) -> Buffer {
+        use crate::buffer_pool::collect;
         match (self, dtype) {
-            (Buffer::F32(v), DType::F64) => Buffer::F64(v.iter().map(|&x| x as f64).collect()),
-            (Buffer::F64(v), DType::F32) => Buffer::F32(v.iter().map(|&x| x as f32).collect()),
-            (b, d) if b.dtype() == d => b.clone(),
+            (Buffer::F32(v), DType::F64) => {
+                Buffer::F64(collect(v.len(), v.iter().map(|&x| x as f64)))
+            }
+            (Buffer::F64(v), DType::F32) => {
+                Buffer::F32(collect(v.len(), v.iter().map(|&x| x as f32)))
+            }
+            (Buffer::Bool(v), DType::F32) => {
+                Buffer::F32(collect(v.len(), v.iter().map(|&b| b as u8 as f32)))
+            }
+            (Buffer::Bool(v), DType::F64) => {
+                Buffer::F64(collect(v.len(), v.iter().map(|&b| b as u8 as f64)))
+            }
+            (b, d) if b.dtype() == d => b.pooled_clone(),
             (b, d) => Buffer::from_f64_iter(d, b.to_f64_vec().into_iter()),
         }
     }

@@ -19,7 +19,7 @@ fn gemm_into<T: RealField + Copy>(a: &[T], b: &[T], out: &mut [T], m: usize, k: 
 }
 
 /// `batch` independent products `[m, k] x [k, n]` of consecutive blocks, one GEMM each.
-fn batched_gemm<T: RealField + Copy>(
+fn batched_gemm<T: RealField + Copy + crate::buffer_pool::Pooled>(
     a: &[T],
     b: &[T],
     batch: usize,
@@ -27,7 +27,9 @@ fn batched_gemm<T: RealField + Copy>(
     k: usize,
     n: usize,
 ) -> Vec<T> {
-    let mut out = vec![T::zero(); batch * m * n];
+    // A recycled buffer, cleared: nalgebra's GEMM does not promise to ignore C when beta is 0.
+    let mut out = crate::buffer_pool::take_overwritable_vec(batch * m * n);
+    out.fill(T::zero());
     for i in 0..batch {
         gemm_into(
             &a[i * m * k..(i + 1) * m * k],

@@ -192,21 +192,20 @@ impl Tensor {
         record_unary_saving_output("ReluBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);
             move |ctx, g| {
-                // Under create_graph the mask is built from recorded ops (sign, relu) on the
-                // input, so a second derivative is zero rather than "not in the graph", as
-                // PyTorch's threshold_backward gives.
-                let mask = if ctx.create_graph() {
-                    input.get(ctx)?.sign().relu()
-                } else {
-                    // threshold_backward: the gradient passes unless the output is <= 0, so
-                    // it also passes at NaN.
-                    output
-                        .get(ctx)?
-                        .le(0.0)
-                        .to_dtype(g.dtype())
-                        .rsub_scalar(1.0)
-                };
-                Ok(smallvec::smallvec![Some(g.mul(&mask))])
+                if ctx.create_graph() {
+                    // The mask is built from recorded ops (sign, relu) on the input, so a
+                    // second derivative is zero rather than "not in the graph", as PyTorch's
+                    // threshold_backward gives.
+                    let mask = input.get(ctx)?.sign().relu();
+                    return Ok(smallvec::smallvec![Some(g.mul(&mask))]);
+                }
+                // threshold_backward: the gradient passes unless the output is <= 0 (so it
+                // also passes at NaN), and is 0 where it does not, even a NaN one.
+                let y = output.get(ctx)?;
+                let kernels: ZipKernels = (relu_backward::<f32>, relu_backward::<f64>);
+                let grad = zip_fast(g, &y, Cost::Arithmetic, kernels)
+                    .unwrap_or_else(|| Tensor::where_cond(&y.le(0.0), &g.zeros_like(), g));
+                Ok(smallvec::smallvec![Some(grad)])
             }
         })
     }
@@ -226,5 +225,12 @@ impl Tensor {
         record_unary_output("SignBackward0", &[self], out, || {
             |_, g| Ok(smallvec::smallvec![Some(g.zeros_like())])
         })
+    }
+}
+
+/// PyTorch's `threshold_backward` at 0: `out = y <= 0 ? 0 : g` for the output `y` of relu.
+fn relu_backward<T: crate::dtype::Float>(g: &[T], y: &[T], out: &mut [T]) {
+    for ((o, &g), &y) in out.iter_mut().zip(g).zip(y) {
+        *o = if y <= T::zero() { T::zero() } else { g };
     }
 }
