@@ -75,14 +75,22 @@ impl Buffer {
     }
 
     pub(crate) fn from_vec<E: Element>(data: Vec<E>) -> Buffer {
-        // Element is sealed to f32 and f64, so one of these casts succeeds.
-        let any: Box<dyn std::any::Any> = Box::new(data);
-        match any.downcast::<Vec<f32>>() {
-            Ok(v) => Buffer::F32(Elems::from_vec(*v)),
-            Err(any) => Buffer::F64(Elems::from_vec(
-                *any.downcast::<Vec<f64>>().expect("Element is f32 or f64"),
-            )),
+        Buffer::from_elems(Elems::from_vec(data))
+    }
+
+    /// The buffer of `E`'s dtype holding `elems` (no copy, no allocation).
+    pub(crate) fn from_elems<E: Element>(elems: Elems<E>) -> Buffer {
+        // Element is sealed to f32 and f64, so one of these casts succeeds; the value moves
+        // out of a local slot (no boxing).
+        let mut slot = Some(elems);
+        let any: &mut dyn std::any::Any = &mut slot;
+        if let Some(v) = any.downcast_mut::<Option<Elems<f32>>>() {
+            return Buffer::F32(v.take().expect("just filled"));
         }
+        let v = any
+            .downcast_mut::<Option<Elems<f64>>>()
+            .expect("Element is f32 or f64");
+        Buffer::F64(v.take().expect("just filled"))
     }
 
     /// A copy whose large element vectors come from the buffer pool.

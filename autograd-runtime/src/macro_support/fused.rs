@@ -14,8 +14,9 @@
 //! independent accumulators (vector adds, and an error that grows as `n / LANES` roundings of
 //! `f64`, far below `f32`'s resolution).
 
+use crate::buffer_pool::Pooled;
 use crate::dtype::{Element, Float};
-use crate::storage::float_slice;
+use crate::storage::{float_slice, Buffer, Elems};
 use crate::{DType, Tensor};
 
 #[cfg(test)]
@@ -104,23 +105,13 @@ fn dtype_of(operands: &[&Tensor]) -> DType {
     }
 }
 
-/// `n` elements for a loop that writes every one, in a buffer recycled from the pool when one
-/// fits (no page faults, no clearing pass per call).
-fn output_buffer<T: Float>(n: usize) -> Vec<T> {
-    match T::DTYPE {
-        DType::F32 => recycle(crate::buffer_pool::take_overwritable_vec::<f32>(n)),
-        _ => recycle(crate::buffer_pool::take_overwritable_vec::<f64>(n)),
-    }
-    .expect("T is the dtype's element type")
+/// `n` elements for a loop that writes every one: inline when few, else a buffer recycled from
+/// the pool when one fits (no page faults, no clearing pass per call).
+fn output_buffer<T: Float + Pooled>(n: usize) -> Elems<T> {
+    crate::buffer_pool::take_overwritable(n)
 }
 
-/// `v` as a `Vec<T>` when `T` is its element type (it is: callers dispatch on `T::DTYPE`).
-fn recycle<T: 'static, U: 'static>(v: Vec<U>) -> Option<Vec<T>> {
-    let boxed: Box<dyn std::any::Any> = Box::new(v);
-    boxed.downcast::<Vec<T>>().ok().map(|b| *b)
-}
-
-fn forward_typed<T: Float, const K: usize>(
+fn forward_typed<T: Float + Pooled, const K: usize>(
     operands: [&Tensor; K],
     reduce: Reduce,
     value: impl Fn([T; K]) -> T + Sync,
@@ -132,7 +123,7 @@ fn forward_typed<T: Float, const K: usize>(
         Reduce::Elementwise => {
             let mut out = output_buffer::<T>(n);
             forward_split(xs, &mut out, &value);
-            Tensor::from_vec(out, operands[0].shape())
+            Tensor::from_buffer(Buffer::from_elems(out), operands[0].shape())
         }
         Reduce::Sum | Reduce::Mean => {
             let acc = forward_split(xs, &mut [], &value);
@@ -142,7 +133,10 @@ fn forward_typed<T: Float, const K: usize>(
                 Reduce::Mean => sum / T::from_f64(n as f64),
                 _ => sum,
             };
-            Tensor::from_vec(vec![result], &[])
+            Tensor::from_buffer(
+                Buffer::from_elems(Elems::from_buf_and_len([result; 4], 1)),
+                [],
+            )
         }
     }
 }
@@ -226,7 +220,7 @@ fn forward_slices<T: Float, const K: usize>(
     acc
 }
 
-fn backward_typed<T: Float, const K: usize>(
+fn backward_typed<T: Float + Pooled, const K: usize>(
     operands: [&Tensor; K],
     reduce: Reduce,
     grad: &Tensor,
@@ -244,11 +238,11 @@ fn backward_typed<T: Float, const K: usize>(
         Reduce::Sum => (None, g[0]),
         Reduce::Mean => (None, g[0] / T::from_f64(n as f64)),
     };
-    let mut outs: [Vec<T>; K] = std::array::from_fn(|j| {
+    let mut outs: [Elems<T>; K] = std::array::from_fn(|j| {
         if needs[j] {
             output_buffer::<T>(n)
         } else {
-            Vec::new()
+            Elems::new()
         }
     });
     {
@@ -259,7 +253,7 @@ fn backward_typed<T: Float, const K: usize>(
     let mut outs = outs.into_iter();
     std::array::from_fn(|j| {
         let out = outs.next().unwrap_or_default();
-        needs[j].then(|| Tensor::from_vec(out, shape))
+        needs[j].then(|| Tensor::from_buffer(Buffer::from_elems(out), shape))
     })
 }
 

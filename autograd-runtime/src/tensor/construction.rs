@@ -79,7 +79,7 @@ impl Tensor {
                 data.len()
             );
         }
-        Tensor::from_buffer(Buffer::from_vec(data), shape.to_vec())
+        Tensor::from_buffer(Buffer::from_vec(data), shape)
     }
 
     /// `[0, 1, ..., end)` as a 1-d F32 tensor, like `torch.arange(end)`.
