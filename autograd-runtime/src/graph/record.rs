@@ -1,0 +1,164 @@
+//! How ops record themselves: one node per op call that needs grad, attached to its outputs.
+
+use super::rule::{BackwardCtx, FunctionRule, InputGrads, RuleFn};
+use super::saved::{self, SavedTensor};
+use super::{gradient_edge, Edge, Node, OutputMeta};
+use crate::error::AutogradError;
+use crate::grad_mode::is_grad_enabled;
+use crate::shape::ShapeVec;
+use crate::tensor::Tensor;
+use parking_lot::Mutex;
+use smallvec::SmallVec;
+use std::borrow::Cow;
+use std::panic::Location;
+use std::sync::Arc;
+
+/// Whether an op on `inputs` must record a node: grad mode on and some input requires grad.
+/// Ops call it first, before saving anything, so it also starts a fresh count of saves.
+pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
+    let needed = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
+    if needed {
+        saved::start_op();
+    }
+    needed
+}
+
+/// Attaches one node to freshly computed `outputs` and returns them as its outputs.
+/// PRECONDITION: `outputs` were computed without recording; the caller checked [`needs_grad`].
+/// POSTCONDITION: output `i` has `grad_fn` = (the new node, slot `i`).
+#[track_caller]
+pub(crate) fn record(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    outputs: Vec<Tensor>,
+    backward: impl RuleFn,
+) -> Vec<Tensor> {
+    let node = new_function_node(name.into(), inputs, &outputs, backward, None);
+    attach_outputs(node, outputs)
+}
+
+/// [`record`] for callers that know whether their rule holds saved tensors (custom functions
+/// save them through a context, interleaved with other ops).
+#[track_caller]
+pub(crate) fn record_saving(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    outputs: Vec<Tensor>,
+    backward: impl RuleFn,
+    saves: bool,
+) -> Vec<Tensor> {
+    let node = new_function_node(name.into(), inputs, &outputs, backward, Some(saves));
+    attach_outputs(node, outputs)
+}
+
+/// Output `i` becomes slot `i` of `node`.
+fn attach_outputs(node: Arc<Node>, outputs: Vec<Tensor>) -> Vec<Tensor> {
+    let edges = (0..outputs.len()).map(|slot| Edge {
+        node: node.clone(),
+        slot,
+    });
+    outputs
+        .into_iter()
+        .zip(edges)
+        .map(|(t, edge)| t.with_grad_fn(edge))
+        .collect()
+}
+
+/// [`record`] for exactly one output, without the vectors.
+#[track_caller]
+pub(crate) fn record_one(
+    name: impl Into<Cow<'static, str>>,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: impl RuleFn,
+) -> Tensor {
+    let node = new_function_node(
+        name.into(),
+        inputs,
+        std::slice::from_ref(&output),
+        backward,
+        None,
+    );
+    output.with_grad_fn(Edge { node, slot: 0 })
+}
+
+#[track_caller]
+fn new_function_node(
+    name: Cow<'static, str>,
+    inputs: &[&Tensor],
+    outputs: &[Tensor],
+    backward: impl RuleFn,
+    saves: Option<bool>,
+) -> Arc<Node> {
+    // Pushed one by one: `collect` into a small vector costs more than the few items.
+    let mut next = SmallVec::new();
+    for t in inputs {
+        next.push(gradient_edge(t));
+    }
+    let mut metas = SmallVec::new();
+    for t in outputs {
+        metas.push(OutputMeta {
+            shape: ShapeVec::from_slice(t.shape()),
+            dtype: t.dtype(),
+        });
+    }
+    let saved_shapes = saved::take_op_shapes();
+    let saves_tensors = saves.unwrap_or(!saved_shapes.is_empty());
+    let mut node = Node::new(
+        name,
+        next,
+        metas,
+        FunctionRule(Mutex::new(Some(backward))),
+        Location::caller(),
+    );
+    node.saved_shapes = saved_shapes;
+    node.saves_tensors = saves_tensors;
+    Arc::new(node)
+}
+
+/// [`record`] for the common single-output op; does nothing unless [`needs_grad`] holds.
+#[track_caller]
+pub(crate) fn record_unary_output<F>(
+    name: &'static str,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: impl FnOnce() -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
+{
+    if !needs_grad(inputs) {
+        return output;
+    }
+    let rule = backward();
+    record_one(
+        name,
+        inputs,
+        output,
+        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
+    )
+}
+
+/// [`record_unary_output`] for rules that need the op's own output: `backward` receives it
+/// saved (without its `grad_fn`, which would be a cycle), and the output keeps its handle.
+#[track_caller]
+pub(crate) fn record_unary_saving_output<F>(
+    name: &'static str,
+    inputs: &[&Tensor],
+    output: Tensor,
+    backward: impl FnOnce(SavedTensor) -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
+{
+    if !needs_grad(inputs) {
+        return output;
+    }
+    let rule = backward(SavedTensor::output(&output));
+    record_one(
+        name,
+        inputs,
+        output,
+        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
+    )
+}
