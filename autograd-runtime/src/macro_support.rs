@@ -16,7 +16,8 @@ pub use crate::graph::{BackwardCtx, BackwardFn, InputGrads, SavedTensor};
 pub use crate::DType;
 use crate::Tensor;
 pub use adjoint::{
-    accumulate, matmul_backward, mean_backward, mean_dim_backward, norm_backward, sum_dim_backward,
+    accumulate, matmul_backward, mean_backward, mean_dim_backward, norm_backward, relu_backward,
+    sum_dim_backward,
 };
 pub use fused::{fusable, fused_backward, fused_forward, Reduce, CHUNK, LANES};
 pub use fused_math::FusedMath;

@@ -19,3 +19,4 @@ mod softmax;
 mod unary;
 
 pub use compare::CompareOperand;
+pub(crate) use unary::relu_grad;

@@ -199,13 +199,7 @@ impl Tensor {
                     let mask = input.get(ctx)?.sign().relu();
                     return Ok(smallvec::smallvec![Some(g.mul(&mask))]);
                 }
-                // threshold_backward: the gradient passes unless the output is <= 0 (so it
-                // also passes at NaN), and is 0 where it does not, even a NaN one.
-                let y = output.get(ctx)?;
-                let kernels: ZipKernels = (relu_backward::<f32>, relu_backward::<f64>);
-                let grad = zip_fast(g, &y, Cost::Arithmetic, kernels)
-                    .unwrap_or_else(|| Tensor::where_cond(&y.le(0.0), &g.zeros_like(), g));
-                Ok(smallvec::smallvec![Some(grad)])
+                Ok(smallvec::smallvec![Some(relu_grad(g, &output.get(ctx)?))])
             }
         })
     }
@@ -228,7 +222,16 @@ impl Tensor {
     }
 }
 
-/// PyTorch's `threshold_backward` at 0: `out = y <= 0 ? 0 : g` for the output `y` of relu.
+/// relu's backward without recording (PyTorch's `threshold_backward` at 0): the gradient
+/// passes unless `y` is <= 0 (so it also passes at NaN), and is 0 where it does not, even a
+/// NaN one. `y` is relu's output or its input: both are <= 0 at the same places.
+pub(crate) fn relu_grad(g: &Tensor, y: &Tensor) -> Tensor {
+    let kernels: ZipKernels = (relu_backward::<f32>, relu_backward::<f64>);
+    zip_fast(g, y, Cost::Arithmetic, kernels)
+        .unwrap_or_else(|| Tensor::where_cond(&y.le(0.0), &g.zeros_like(), g))
+}
+
+/// `out = y <= 0 ? 0 : g`, elementwise.
 fn relu_backward<T: crate::dtype::Float>(g: &[T], y: &[T], out: &mut [T]) {
     for ((o, &g), &y) in out.iter_mut().zip(g).zip(y) {
         *o = if y <= T::zero() { T::zero() } else { g };

@@ -98,7 +98,7 @@ pub fn adjoint_code(graph: &Graph, n: NodeId, scope: &Scope, krate: &Path) -> To
             add(*a, c)
         }
         Node::Binary(_, Operand::Scalar(_), Operand::Scalar(_)) => TokenStream::new(),
-        Node::Unary(f, a, _) => add(*a, unary(*f, &g, &value(*a), &value(n), scope)),
+        Node::Unary(f, a, _) => add(*a, unary(*f, &g, &value(*a), &value(n), scope, krate)),
         Node::Pow(a, p) => {
             let va = value(*a);
             // d x^p = p x^(p-1), 0 when p = 0
@@ -159,7 +159,7 @@ pub fn adjoint_code(graph: &Graph, n: NodeId, scope: &Scope, krate: &Path) -> To
 }
 
 /// The contribution of `y = f(x)` to `x`'s adjoint, in the runtime's own formulas.
-fn unary(f: UnaryFn, g: &Ident, x: &Ident, y: &Ident, scope: &Scope) -> TokenStream {
+fn unary(f: UnaryFn, g: &Ident, x: &Ident, y: &Ident, scope: &Scope, krate: &Path) -> TokenStream {
     match f {
         UnaryFn::Neg => quote!(#g.neg()),
         // d e^x = e^x = y
@@ -180,6 +180,6 @@ fn unary(f: UnaryFn, g: &Ident, x: &Ident, y: &Ident, scope: &Scope) -> TokenStr
         // the runtime's ReluBackward0; under create_graph the mask is built from recorded ops
         // so a second derivative through it is 0
         UnaryFn::Relu if scope.create_graph => quote!(#g.mul(&#x.sign().relu())),
-        UnaryFn::Relu => quote!(#g.mul(&#x.relu().le(0.0).to_dtype(#g.dtype()).rsub_scalar(1.0))),
+        UnaryFn::Relu => quote!(#krate::__private::relu_backward(&#g, &#x)),
     }
 }
