@@ -1,5 +1,6 @@
 //! Per-op elementwise kernels over 1, 1e3 and 1e6 f32 values: a `std` scalar loop, the
-//! vectorised kernel of `autograd::kernels::fast_math`, and that kernel split across cores by
+//! vectorised kernel of `autograd::kernels::fast_math` (compiled for AVX2 at run time when the
+//! CPU has it), and that kernel split across cores by
 //! `autograd::kernels::parallel` (which runs serially below its threshold, so at 1 and 1e3 the
 //! `parallel` row measures only the threshold check).
 //!
