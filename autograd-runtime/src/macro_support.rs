@@ -6,6 +6,7 @@
 //! - the loops of fused elementwise chains (`fused.rs`, `fused_math.rs`).
 
 mod adjoint;
+mod fast_adjoint;
 mod fused;
 mod fused_math;
 
@@ -16,8 +17,11 @@ pub use crate::graph::{BackwardCtx, BackwardFn, InputGrads, SavedTensor};
 pub use crate::DType;
 use crate::Tensor;
 pub use adjoint::{
-    accumulate, matmul_backward, mean_backward, mean_dim_backward, norm_backward, relu_backward,
-    sum_dim_backward,
+    accumulate, matmul_backward, mean_backward, mean_dim_backward, norm_backward, sum_dim_backward,
+};
+pub use fast_adjoint::{
+    cos_backward, exp_backward, ln_backward, relu_backward, sigmoid_backward, sin_backward,
+    tanh_backward,
 };
 pub use fused::{fusable, fused_backward, fused_forward, Reduce, CHUNK, LANES};
 pub use fused_math::FusedMath;

@@ -6,11 +6,6 @@
 use crate::shape::{numel, wrap_dim, Dim};
 use crate::Tensor;
 
-/// `relu(x)`: the gradient where `x > 0` (and at NaN), 0 elsewhere, in one pass.
-pub fn relu_backward(g: &Tensor, x: &Tensor) -> Tensor {
-    crate::ops::relu_grad(g, x)
-}
-
 /// `mean()` of a tensor of `shape`: d/dx_i = 1/n.
 pub fn mean_backward(g: &Tensor, shape: &[usize]) -> Tensor {
     g.expand(shape).div_scalar(numel(shape) as f64)

@@ -19,4 +19,5 @@ mod softmax;
 mod unary;
 
 pub use compare::CompareOperand;
+pub(crate) use fast_paths::{zip_fast, ZipKernels};
 pub(crate) use unary::relu_grad;

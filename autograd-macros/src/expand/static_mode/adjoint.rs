@@ -162,6 +162,17 @@ pub fn adjoint_code(graph: &Graph, n: NodeId, scope: &Scope, krate: &Path) -> To
 fn unary(f: UnaryFn, g: &Ident, x: &Ident, y: &Ident, scope: &Scope, krate: &Path) -> TokenStream {
     match f {
         UnaryFn::Neg => quote!(#g.neg()),
+        // Not recorded: the one-pass kernels of the tape's own rules.
+        UnaryFn::Exp if !scope.create_graph => quote!(#krate::__private::exp_backward(&#g, &#y)),
+        UnaryFn::Ln if !scope.create_graph => quote!(#krate::__private::ln_backward(&#g, &#x)),
+        UnaryFn::Sin if !scope.create_graph => quote!(#krate::__private::sin_backward(&#g, &#x)),
+        UnaryFn::Cos if !scope.create_graph => quote!(#krate::__private::cos_backward(&#g, &#x)),
+        UnaryFn::Tanh if !scope.create_graph => {
+            quote!(#krate::__private::tanh_backward(&#g, &#y))
+        }
+        UnaryFn::Sigmoid if !scope.create_graph => {
+            quote!(#krate::__private::sigmoid_backward(&#g, &#y))
+        }
         // d e^x = e^x = y
         UnaryFn::Exp => quote!(#g.mul(&#y)),
         // d ln x = 1 / x
