@@ -56,16 +56,14 @@ fn record_binary(
         return out;
     }
     let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
-    let (shape_a, shape_b) = (
-        ShapeVec::from_slice(a.shape()),
-        ShapeVec::from_slice(b.shape()),
-    );
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
-        let [ga, gb] = rule(&grads[0], &sa.get(ctx)?, &sb.get(ctx)?, needs);
+        let (a, b) = (sa.get(ctx)?, sb.get(ctx)?);
+        let [ga, gb] = rule(&grads[0], &a, &b, needs);
+        // The saved operands carry their shapes: broadcast gradients are summed back to them.
         Ok(smallvec::smallvec![
-            ga.map(|g| g.sum_to_size(&shape_a)),
-            gb.map(|g| g.sum_to_size(&shape_b)),
+            ga.map(|g| g.sum_to_size(a.shape())),
+            gb.map(|g| g.sum_to_size(b.shape())),
         ])
     };
     record_one(name, &[a, b], out, backward)
