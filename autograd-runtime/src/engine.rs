@@ -34,7 +34,7 @@ pub(crate) struct Request {
 pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradError> {
     let _mode = GradModeGuard::new(request.create_graph);
     let create_graph = request.create_graph;
-    let mut walk = Walk::discover(request.roots.iter().map(|(e, _)| &e.node));
+    let mut walk = Walk::discover(request.roots.iter().map(|(e, _)| &*e.node));
     let needed = request.capture.as_deref().map(|c| needed_nodes(&walk, c));
     let captures: Vec<Option<(usize, usize)>> = request
         .capture
@@ -60,7 +60,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
 
     while let Some(i) = walk.ready.pop() {
-        let node = &walk.nodes[i];
+        let node = walk.nodes[i];
         let mut grads = std::mem::take(&mut pending[i]);
         match node.rule.leaf() {
             Some(leaf) => {
@@ -130,16 +130,16 @@ fn run_node(
     request: &Request,
 ) -> Result<crate::graph::InputGrads, AutogradError> {
     let mut incoming = grads.into_iter();
-    let grads: SmallVec<[Tensor; 1]> = node
-        .outputs
-        .iter()
-        .map(|meta| {
+    // Pushed one by one: `collect` into a small vector costs more than the one or two items.
+    let mut grads: SmallVec<[Tensor; 1]> = SmallVec::new();
+    for meta in &node.outputs {
+        grads.push(
             incoming
                 .next()
                 .flatten()
-                .unwrap_or_else(|| Tensor::full_dtype(&meta.shape, 0.0, meta.dtype))
-        })
-        .collect();
+                .unwrap_or_else(|| Tensor::full_dtype(&meta.shape, 0.0, meta.dtype)),
+        );
+    }
     let ctx = BackwardCtx {
         node,
         create_graph: request.create_graph,
@@ -227,7 +227,7 @@ fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
 /// edge.
-fn needed_nodes(walk: &Walk, capture: &[Option<Edge>]) -> Vec<bool> {
+fn needed_nodes(walk: &Walk<'_>, capture: &[Option<Edge>]) -> Vec<bool> {
     let mut reaches = vec![false; walk.nodes.len()];
     for edge in capture.iter().flatten() {
         if let Some(i) = walk.position(&edge.node) {

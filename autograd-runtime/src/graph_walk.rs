@@ -7,12 +7,14 @@
 //! other's marks; a walk therefore checks its marks once discovery is done and, if one was
 //! disturbed, discovers again with a hash map. The vectors are recycled per thread, so a
 //! backward allocates nothing for its bookkeeping once warm.
+//!
+//! The walk borrows its nodes from the roots' edges (every discovered node is reachable from
+//! them, so it lives as long as the request): no reference count moves per node.
 
 use crate::graph::Node;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 /// Marks an input edge that leads nowhere (an input that needs no gradient).
 pub(crate) const NO_CHILD: usize = usize::MAX;
@@ -27,15 +29,15 @@ static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
 /// A node address (thin: the rule's vtable is not part of its identity).
 type NodeId = *const ();
 
-fn id(node: &Arc<Node>) -> NodeId {
-    Arc::as_ptr(node) as *const ()
+fn id(node: &Node) -> NodeId {
+    node as *const Node as *const ()
 }
 
 /// The graph of one backward, with the per-run state of the chain-rule loop.
 #[derive(Default)]
-pub(crate) struct Walk {
+pub(crate) struct Walk<'a> {
     /// The nodes by position (roots first, then breadth first).
-    pub(crate) nodes: Vec<Arc<Node>>,
+    pub(crate) nodes: Vec<&'a Node>,
     /// Node `i`'s input edges lead to `children[child_start[i]..child_start[i + 1]]`.
     child_start: Vec<usize>,
     children: Vec<usize>,
@@ -58,14 +60,15 @@ pub(crate) struct Walk {
 pub(crate) type Pending = smallvec::SmallVec<[Option<crate::Tensor>; 1]>;
 
 thread_local! {
-    /// A finished walk's vectors, kept for the next backward on this thread.
-    static SPARE: RefCell<Option<Walk>> = const { RefCell::new(None) };
+    /// A finished walk's vectors (emptied), kept for the next backward on this thread.
+    static SPARE: RefCell<Option<Walk<'static>>> = const { RefCell::new(None) };
 }
 
-impl Walk {
+impl<'a> Walk<'a> {
     /// Every node reachable from `roots`, with dependency counts ready for the loop.
-    pub(crate) fn discover<'a>(roots: impl Iterator<Item = &'a Arc<Node>> + Clone) -> Walk {
-        let mut walk = SPARE
+    pub(crate) fn discover(roots: impl Iterator<Item = &'a Node> + Clone) -> Walk<'a> {
+        // An empty `Walk<'static>` is a `Walk<'a>` (the walk is covariant in its lifetime).
+        let mut walk: Walk<'a> = SPARE
             .try_with(|s| s.borrow_mut().take())
             .ok()
             .flatten()
@@ -99,16 +102,16 @@ impl Walk {
     }
 
     /// The position of `node` if this walk reached it.
-    pub(crate) fn position(&self, node: &Arc<Node>) -> Option<usize> {
+    pub(crate) fn position(&self, node: &Node) -> Option<usize> {
         if let Some(map) = &self.map {
             return map.get(&id(node)).copied();
         }
         let mark = node.walk_mark.load(Ordering::Relaxed);
         let by_mark = (mark & !POSITION_MASK == self.run)
             .then_some((mark & POSITION_MASK) as usize)
-            .filter(|&i| self.nodes.get(i).is_some_and(|n| id(n) == id(node)));
+            .filter(|&i| self.nodes.get(i).is_some_and(|&n| id(n) == id(node)));
         // A later walk on another thread may have re-marked the node since.
-        by_mark.or_else(|| self.nodes.iter().position(|n| id(n) == id(node)))
+        by_mark.or_else(|| self.nodes.iter().position(|&n| id(n) == id(node)))
     }
 
     /// Positions with children before parents (for capture mode's pruning).
@@ -130,13 +133,28 @@ impl Walk {
         order
     }
 
-    /// Gives the vectors back for the next backward on this thread (dropping the node handles).
+    /// Gives the vectors back for the next backward on this thread.
     pub(crate) fn recycle(mut self) {
         self.clear();
+        let spare = Walk {
+            // Empty, so no borrow outlives the walk; collecting in place keeps the allocation.
+            nodes: std::mem::take(&mut self.nodes)
+                .into_iter()
+                .map(|_| -> &'static Node { unreachable!("the list was just cleared") })
+                .collect(),
+            child_start: std::mem::take(&mut self.child_start),
+            children: std::mem::take(&mut self.children),
+            roots: std::mem::take(&mut self.roots),
+            run: 0,
+            map: None,
+            dependencies: std::mem::take(&mut self.dependencies),
+            ready: std::mem::take(&mut self.ready),
+            pending: std::mem::take(&mut self.pending),
+        };
         let _ = SPARE.try_with(|s| {
-            let mut spare = s.borrow_mut();
-            if spare.is_none() {
-                *spare = Some(self);
+            let mut spare_slot = s.borrow_mut();
+            if spare_slot.is_none() {
+                *spare_slot = Some(spare);
             }
         });
     }
@@ -153,7 +171,7 @@ impl Walk {
     }
 
     /// Breadth-first discovery from `roots`.
-    fn fill<'a>(&mut self, roots: impl Iterator<Item = &'a Arc<Node>>) {
+    fn fill(&mut self, roots: impl Iterator<Item = &'a Node>) {
         for root in roots {
             let r = self.position_or_insert(root);
             self.roots.push(r);
@@ -161,7 +179,7 @@ impl Walk {
         let mut i = 0;
         while i < self.nodes.len() {
             self.child_start.push(self.children.len());
-            let node = self.nodes[i].clone();
+            let node: &'a Node = self.nodes[i];
             for edge in &node.next {
                 let child = match edge {
                     Some(edge) => self.position_or_insert(&edge.node),
@@ -174,12 +192,12 @@ impl Walk {
         self.child_start.push(self.children.len());
     }
 
-    fn position_or_insert(&mut self, node: &Arc<Node>) -> usize {
+    fn position_or_insert(&mut self, node: &'a Node) -> usize {
         let next = self.nodes.len();
         if let Some(map) = &mut self.map {
             let i = *map.entry(id(node)).or_insert(next);
             if i == next {
-                self.nodes.push(node.clone());
+                self.nodes.push(node);
             }
             return i;
         }
@@ -193,14 +211,14 @@ impl Walk {
                 .nodes
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (id(n), i))
+                .map(|(i, &n)| (id(n), i))
                 .collect();
             self.map = Some(map);
             return self.position_or_insert(node);
         }
         node.walk_mark
             .store(self.run | next as u64, Ordering::Relaxed);
-        self.nodes.push(node.clone());
+        self.nodes.push(node);
         next
     }
 

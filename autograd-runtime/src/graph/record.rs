@@ -1,7 +1,7 @@
 //! How ops record themselves: one node per op call that needs grad, attached to its outputs.
 
 use super::rule::{BackwardCtx, FunctionRule, InputGrads, RuleFn};
-use super::saved::{self, SavedTensor};
+use super::saved::{self, SavedOutput};
 use super::{gradient_edge, Edge, Node, OutputMeta};
 use crate::error::AutogradError;
 use crate::grad_mode::is_grad_enabled;
@@ -146,7 +146,7 @@ pub(crate) fn record_unary_saving_output<F>(
     name: &'static str,
     inputs: &[&Tensor],
     output: Tensor,
-    backward: impl FnOnce(SavedTensor) -> F,
+    backward: impl FnOnce(SavedOutput) -> F,
 ) -> Tensor
 where
     F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
@@ -154,7 +154,7 @@ where
     if !needs_grad(inputs) {
         return output;
     }
-    let rule = backward(SavedTensor::output(&output));
+    let rule = backward(SavedOutput::new(&output));
     record_one(
         name,
         inputs,

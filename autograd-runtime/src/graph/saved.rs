@@ -4,8 +4,10 @@
 use super::rule::BackwardCtx;
 use crate::error::AutogradError;
 use crate::shape::ShapeVec;
+use crate::storage::Storage;
 use crate::tensor::Tensor;
 use smallvec::SmallVec;
+use std::sync::Arc;
 
 /// At most this many saved shapes are remembered per recorded op.
 const MAX_SAVED_SHAPES: usize = 64;
@@ -27,6 +29,17 @@ pub(super) fn take_op_shapes() -> SmallVec<[ShapeVec; 2]> {
     SAVED_SINCE_RECORD.with(|c| std::mem::take(&mut *c.borrow_mut()))
 }
 
+/// Notes the shape of a tensor being saved for the op being recorded.
+fn remember_shape(tensor: &Tensor) {
+    SAVED_SINCE_RECORD.with(|c| {
+        let mut saved = c.borrow_mut();
+        // Saves outside any recording op are never taken: keep the list bounded.
+        if saved.len() < MAX_SAVED_SHAPES {
+            saved.push(ShapeVec::from_slice(tensor.shape()));
+        }
+    });
+}
+
 /// A tensor saved for backward, with the version it had when saved.
 #[derive(Clone)]
 pub struct SavedTensor {
@@ -37,22 +50,11 @@ pub struct SavedTensor {
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
-        SAVED_SINCE_RECORD.with(|c| {
-            let mut saved = c.borrow_mut();
-            // Saves outside any recording op are never taken: keep the list bounded.
-            if saved.len() < MAX_SAVED_SHAPES {
-                saved.push(ShapeVec::from_slice(tensor.shape()));
-            }
-        });
+        remember_shape(tensor);
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),
         }
-    }
-
-    /// Saves an op's own output without keeping its `grad_fn` (which would be a cycle).
-    pub fn output(tensor: &Tensor) -> SavedTensor {
-        SavedTensor::new(&tensor.detach())
     }
 
     /// The saved tensor, or PyTorch's error when it was modified in place since.
@@ -68,5 +70,47 @@ impl SavedTensor {
             });
         }
         Ok(self.tensor.clone())
+    }
+}
+
+/// A single-output op's own output, saved for backward by its elements only: a handle would
+/// keep the output's `grad_fn` (a cycle), and a detached handle costs an allocation that nodes
+/// never run backward (a `norm` read in a loop condition) do not need. The handle is made when
+/// the rule runs, with the shape and dtype of the node's output.
+pub(crate) struct SavedOutput {
+    storage: Arc<Storage>,
+    version: u64,
+}
+
+impl SavedOutput {
+    /// Saves `output`, the only output of the op being recorded.
+    pub(crate) fn new(output: &Tensor) -> SavedOutput {
+        remember_shape(output);
+        SavedOutput {
+            storage: output.inner.storage.clone(),
+            version: output.inner.storage.version(),
+        }
+    }
+
+    /// The saved output as a leaf sharing its elements, or PyTorch's error when it was
+    /// modified in place since.
+    pub(crate) fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        let meta = &ctx.node.outputs[0];
+        let found = self.storage.version();
+        if found != self.version {
+            return Err(AutogradError::ModifiedInPlace {
+                node: ctx.name().to_string(),
+                dtype: meta.dtype,
+                shape: meta.shape.to_vec(),
+                found,
+                expected: self.version,
+            });
+        }
+        Ok(Tensor::from_storage(
+            self.storage.clone(),
+            meta.shape.clone(),
+            meta.dtype,
+            None,
+        ))
     }
 }

@@ -1,5 +1,6 @@
 //! Elementwise arithmetic between two tensors, with PyTorch broadcasting and type promotion.
 
+use super::fast_paths::mul_grads;
 use super::kernels::zip_float;
 use crate::graph::{needs_grad, record_one, BackwardCtx, SavedTensor};
 use crate::shape::{broadcast_shapes, ShapeVec};
@@ -62,11 +63,20 @@ fn record_binary(
         let [ga, gb] = rule(&grads[0], &a, &b, needs);
         // The saved operands carry their shapes: broadcast gradients are summed back to them.
         Ok(smallvec::smallvec![
-            ga.map(|g| g.sum_to_size(a.shape())),
-            gb.map(|g| g.sum_to_size(b.shape())),
+            ga.map(|g| reduced_to(g, a.shape())),
+            gb.map(|g| reduced_to(g, b.shape())),
         ])
     };
     record_one(name, &[a, b], out, backward)
+}
+
+/// `g` summed back to `shape` (moved through untouched when it already has that shape).
+fn reduced_to(g: Tensor, shape: &[usize]) -> Tensor {
+    if g.shape() == shape {
+        g
+    } else {
+        g.sum_to_size(shape)
+    }
 }
 
 /// Records `a + b` (`sign_b` 1) or `a - b` (`sign_b` -1): the rule needs no operand values, so
@@ -118,6 +128,11 @@ impl Tensor {
         let shape = broadcast_or_panic("mul", &a, &b);
         let out = zip_float!("mul", &a, &b, shape, |x, y| x * y);
         record_binary("MulBackward0", &a, &b, out, |g, a, b, n| {
+            if n == [true, true] {
+                if let Some((ga, gb)) = mul_grads(g, a, b) {
+                    return [Some(ga), Some(gb)];
+                }
+            }
             [n[0].then(|| g.mul(b)), n[1].then(|| g.mul(a))]
         })
     }

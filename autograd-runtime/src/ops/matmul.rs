@@ -267,7 +267,7 @@ impl Tensor {
     /// batched `matmul`): `UnsafeViewBackward0`.
     #[track_caller]
     fn unsafe_view(&self, shape: &[usize]) -> Tensor {
-        let out = Tensor::from_storage_shared(self, shape.to_vec());
+        let out = Tensor::from_storage_shared(self, shape);
         let input_shape = self.shape().to_vec();
         record_unary_output("UnsafeViewBackward0", &[self], out, || {
             move |_, g| Ok(smallvec::smallvec![Some(g.reshape(&input_shape))])

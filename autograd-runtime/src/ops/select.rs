@@ -82,7 +82,7 @@ fn where_raw(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Tensor {
         (Buffer::F64(u), Buffer::F64(v)) => Buffer::F64(pick(c, u, v, strides, shape).into()),
         _ => unreachable!("where: operands are promoted to one float dtype"),
     };
-    Tensor::from_buffer(buffer, shape.to_vec())
+    Tensor::from_buffer(buffer, shape)
 }
 
 impl Tensor {

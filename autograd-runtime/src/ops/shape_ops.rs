@@ -39,7 +39,7 @@ impl Tensor {
                 self.shape()
             );
         }
-        let out = Tensor::from_storage_shared(self, shape.to_vec());
+        let out = Tensor::from_storage_shared(self, shape);
         let input_shape = self.shape().to_vec();
         record_unary_output("ViewBackward0", &[self], out, || {
             move |_, g| Ok(smallvec::smallvec![Some(g.reshape(&input_shape))])

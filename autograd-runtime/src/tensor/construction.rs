@@ -31,7 +31,7 @@ impl Tensor {
 
     /// A tensor of `shape` and `dtype` filled with `value`.
     pub fn full_dtype(shape: &[usize], value: f64, dtype: DType) -> Tensor {
-        Tensor::from_buffer(Buffer::filled(dtype, numel(shape), value), shape.to_vec())
+        Tensor::from_buffer(Buffer::filled(dtype, numel(shape), value), shape)
     }
 
     /// Zeros with this tensor's shape and dtype.

@@ -83,7 +83,8 @@ impl Tensor {
         Tensor::from_storage(Arc::new(Storage::new(buffer)), shape, dtype, None)
     }
 
-    fn from_storage(
+    /// A handle on `storage` seen with `shape`, as an output of `grad_fn` (a leaf for `None`).
+    pub(crate) fn from_storage(
         storage: Arc<Storage>,
         shape: ShapeVec,
         dtype: DType,
