@@ -301,8 +301,10 @@ fn a_saved_tensor_modified_in_place_fails_the_backward() {
             node: "MulAddBackward".into(),
             dtype: autograd::DType::F64,
             shape: vec![2],
+            produced_by: None,
             found: 1,
             expected: 0,
+            anomaly: false,
         }
     );
     assert!(err.to_string().contains("modified by an inplace operation"));

@@ -208,14 +208,13 @@ fn modifying_a_saved_input_fails_the_backward_with_pytorchs_message() {
             ..
         }
     ));
-    let message = err.to_string();
-    assert!(message.contains(
-        "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.float64 [3]]"
-    ), "{message}");
-    assert!(message.contains("MulBackward0"), "{message}");
-    assert!(
-        message.contains("is at version 1; expected version 0 instead"),
-        "{message}"
+    // a is a leaf: PyTorch names no producing node.
+    assert_eq!(
+        err.to_string(),
+        "one of the variables needed for gradient computation has been modified by an inplace \
+         operation: [torch.DoubleTensor [3]] is at version 1; expected version 0 instead. Hint: \
+         enable anomaly detection to find the operation that failed to compute its gradient, \
+         with torch.autograd.set_detect_anomaly(True)."
     );
     assert!(w.grad().is_none());
 }
@@ -230,8 +229,40 @@ fn modifying_a_saved_output_under_no_grad_fails_the_backward() {
     });
     let err = y.sum().try_backward().unwrap_err();
     assert!(err.to_string().contains("ExpBackward0"), "{err}");
+    // A saved output names the node it is an output of.
     assert!(
-        err.to_string().contains("modified by an inplace operation"),
+        err.to_string().contains(
+            "modified by an inplace operation: [torch.DoubleTensor [2]], which is output 0 of \
+             ExpBackward0, is at version 1; expected version 0 instead."
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_modified_saved_intermediate_names_its_producer_and_anomaly_changes_the_hint() {
+    // y = x * 2 is saved by y * w; PyTorch names y's own node, then hints at anomaly mode.
+    let x = leaf(&[1.0, 2.0], &[2]);
+    let w = leaf(&[3.0, 4.0], &[2]);
+    let y = &x * 2.0;
+    let z = (&y * &w).sum();
+    no_grad(|| {
+        y.add_(1.0);
+    });
+    let err = z.try_backward().unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "[torch.DoubleTensor [2]], which is output 0 of MulBackward0, is at version 1; \
+             expected version 0 instead. Hint: enable anomaly detection"
+        ),
+        "{err}"
+    );
+    let err = autograd::detect_anomaly(|| z.try_backward()).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "Hint: the backtrace further above shows the operation that failed to compute its \
+             gradient. The variable in question was changed in there or anywhere later. Good luck!"
+        ),
         "{err}"
     );
 }
@@ -243,8 +274,9 @@ fn modifying_a_leaf_through_detach_fails_the_backward() {
     let y = x.sin();
     x.detach().fill_(0.0);
     let message = panic_message(|| y.backward());
+    // x is a leaf: PyTorch names no producing node.
     assert!(
-        message.contains("which is saved by SinBackward0"),
+        message.contains("[torch.DoubleTensor [1]] is at version 1; expected version 0 instead."),
         "{message}"
     );
 }

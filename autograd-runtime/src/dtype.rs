@@ -27,6 +27,20 @@ impl DType {
             DType::F32
         }
     }
+
+    /// PyTorch's legacy tensor type name for a CPU tensor of this dtype (`x.type()`), as its
+    /// error messages print it: `torch.FloatTensor`, `torch.DoubleTensor`, `torch.BoolTensor`.
+    ///
+    /// ```
+    /// assert_eq!(autograd::DType::F32.tensor_type_name(), "torch.FloatTensor");
+    /// ```
+    pub fn tensor_type_name(self) -> &'static str {
+        match self {
+            DType::F32 => "torch.FloatTensor",
+            DType::F64 => "torch.DoubleTensor",
+            DType::Bool => "torch.BoolTensor",
+        }
+    }
 }
 
 impl fmt::Display for DType {

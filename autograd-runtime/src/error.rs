@@ -56,18 +56,23 @@ pub enum AutogradError {
         node: String,
     },
     /// A tensor saved for backward was modified in place afterwards.
-    #[error("one of the variables needed for gradient computation has been modified by an inplace operation: [{dtype} {shape:?}], which is saved by {node}, is at version {found}; expected version {expected} instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")]
+    #[error("{}", modified_in_place(.dtype, .shape, .produced_by, *.found, *.expected, *.anomaly))]
     ModifiedInPlace {
-        /// Node that saved the tensor.
+        /// Node whose rule needed the tensor.
         node: String,
         /// Dtype of the saved tensor.
         dtype: crate::DType,
         /// Shape of the saved tensor.
         shape: Vec<usize>,
+        /// The node that produced the saved tensor and which of its outputs it is (`None` for
+        /// a leaf).
+        produced_by: Option<(String, usize)>,
         /// Version now.
         found: u64,
         /// Version when it was saved.
         expected: u64,
+        /// Whether anomaly detection was on (it changes PyTorch's hint).
+        anomaly: bool,
     },
 
     // --- autograd::grad ---------------------------------------------------------------
@@ -103,4 +108,28 @@ pub enum AutogradError {
         /// Source location of the forward call.
         location: String,
     },
+}
+
+/// PyTorch's text for [`AutogradError::ModifiedInPlace`] (`SavedVariable::unpack`).
+fn modified_in_place(
+    dtype: &crate::DType,
+    shape: &[usize],
+    produced_by: &Option<(String, usize)>,
+    found: u64,
+    expected: u64,
+    anomaly: bool,
+) -> String {
+    let which = match produced_by {
+        Some((node, output)) => format!(", which is output {output} of {node},"),
+        None => String::new(),
+    };
+    let hint = if anomaly {
+        "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
+    } else {
+        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+    };
+    format!(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: [{} {shape:?}]{which} is at version {found}; expected version {expected} instead. {hint}",
+        dtype.tensor_type_name()
+    )
 }

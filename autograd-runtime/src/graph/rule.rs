@@ -90,14 +90,14 @@ where
         let freed = || AutogradError::GraphFreed {
             node: ctx.name().to_string(),
         };
-        if free {
-            let rule = self.0.lock().take().ok_or_else(freed)?;
-            rule(ctx, grads)
-        } else {
-            let guard = self.0.lock();
-            let rule = guard.as_ref().ok_or_else(freed)?;
-            rule(ctx, grads)
+        let mut guard = self.0.lock();
+        let rule = guard.as_ref().ok_or_else(freed)?;
+        let result = rule(ctx, grads);
+        // Freed only once it succeeded: a failed backward leaves the graph as it was.
+        if free && result.is_ok() {
+            *guard = None;
         }
+        result
     }
 
     fn is_freed(&self) -> bool {

@@ -65,8 +65,13 @@ impl SavedTensor {
                 node: ctx.name().to_string(),
                 dtype: self.tensor.dtype(),
                 shape: self.tensor.shape().to_vec(),
+                produced_by: self
+                    .tensor
+                    .grad_edge()
+                    .map(|edge| (edge.node.name.to_string(), edge.slot)),
                 found,
                 expected: self.version,
+                anomaly: crate::anomaly::is_anomaly_enabled(),
             });
         }
         Ok(self.tensor.clone())
@@ -102,8 +107,10 @@ impl SavedOutput {
                 node: ctx.name().to_string(),
                 dtype: meta.dtype,
                 shape: meta.shape.to_vec(),
+                produced_by: Some((ctx.name().to_string(), 0)),
                 found,
                 expected: self.version,
+                anomaly: crate::anomaly::is_anomaly_enabled(),
             });
         }
         Ok(Tensor::from_storage(
