@@ -61,7 +61,7 @@ fn a_gradient_of_the_wrong_shape() {
     );
     assert_eq!(
         err.to_string(),
-        "Mismatch in shape: grad_output[0] has a shape of [3] and output[0] has a shape of [2]."
+        "Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) and output[0] has a shape of torch.Size([2])."
     );
     // The graph is intact after the rejected call.
     y.backward_with(&Tensor::ones(&[2]));
@@ -69,7 +69,7 @@ fn a_gradient_of_the_wrong_shape() {
 }
 
 #[test]
-#[should_panic(expected = "Mismatch in shape: grad_output[0] has a shape of [2, 1]")]
+#[should_panic(expected = "Mismatch in shape: grad_output[0] has a shape of torch.Size([2, 1])")]
 fn backward_with_a_wrong_shape_panics() {
     let x = leaf(&[1., 2.], &[2]);
     (&x * 2.0).backward_with(&Tensor::ones(&[2, 1]));
@@ -115,7 +115,7 @@ fn a_second_backward_through_a_freed_graph() {
     let text = err.to_string();
     assert!(text.starts_with(SECOND_TIME), "{text}");
     assert!(
-        text.contains("retain_graph(true)"),
+        text.contains("retain_graph=True"),
         "tells the user the fix: {text}"
     );
 }

@@ -164,7 +164,7 @@ fn a_failing_backward_is_reported() {
     assert!(
         matches!(
             err,
-            GradcheckError::Backward(AutogradError::InvalidGradient { .. })
+            GradcheckError::Backward(AutogradError::WrongGradientCount { .. })
         ),
         "{err:?}"
     );

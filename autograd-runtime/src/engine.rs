@@ -49,7 +49,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     let mut pending = std::mem::take(&mut walk.pending);
     for (k, (edge, grad)) in request.roots.iter().enumerate() {
         let i = walk.roots[k];
-        add_gradient(&mut pending[i], edge, grad.clone(), create_graph)?;
+        add_gradient(&mut pending[i], edge, grad.clone(), create_graph);
         if walk.dependencies[i] == 0 && !walk.ready.contains(&i) {
             walk.ready.push(i);
         }
@@ -95,7 +95,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
                         continue;
                     };
                     let j = walk.child(i, k);
-                    add_gradient(&mut pending[j], edge, grad, create_graph)?;
+                    add_gradient(&mut pending[j], edge, grad, create_graph);
                 }
                 for k in 0..node.next.len() {
                     let j = walk.child(i, k);
@@ -147,15 +147,28 @@ fn run_node(
     let free = !request.retain_graph && node.saves_tensors;
     let input_grads = node.rule.run(&ctx, &grads, free)?;
     if input_grads.len() != node.next.len() {
-        return Err(AutogradError::InvalidGradient {
+        return Err(AutogradError::WrongGradientCount {
             node: node.name.to_string(),
-            index: input_grads.len(),
-            reason: format!(
-                "expected {} gradients, got {}",
-                node.next.len(),
-                input_grads.len()
-            ),
+            expected: node.next.len(),
+            got: input_grads.len(),
         });
+    }
+    for (index, (edge, grad)) in node.next.iter().zip(&input_grads).enumerate() {
+        let (Some(edge), Some(grad)) = (edge, grad) else {
+            continue;
+        };
+        let expected = &edge.node.outputs[edge.slot].shape;
+        if !same_shape(grad.shape(), expected) {
+            return Err(AutogradError::InvalidGradient {
+                node: node.name.to_string(),
+                index,
+                reason: format!(
+                    "got {:?} but expected shape compatible with {:?}",
+                    grad.shape(),
+                    expected
+                ),
+            });
+        }
     }
     crate::anomaly::check_gradients(node, &input_grads)?;
     Ok(input_grads)
@@ -163,24 +176,11 @@ fn run_node(
 
 /// Adds `grad` into the pending gradient of `edge`'s node and slot, converting it to the dtype
 /// that slot holds.
-fn add_gradient(
-    slots: &mut Pending,
-    edge: &Edge,
-    grad: Tensor,
-    create_graph: bool,
-) -> Result<(), AutogradError> {
+/// PRECONDITION: `grad` has the shape of that slot (roots are checked by the callers, rule
+/// results by `run_node`).
+fn add_gradient(slots: &mut Pending, edge: &Edge, grad: Tensor, create_graph: bool) {
     let meta = &edge.node.outputs[edge.slot];
-    if !same_shape(grad.shape(), &meta.shape) {
-        return Err(AutogradError::InvalidGradient {
-            node: edge.node.name.to_string(),
-            index: edge.slot,
-            reason: format!(
-                "got a gradient of shape {:?} but expected shape {:?}",
-                grad.shape(),
-                meta.shape
-            ),
-        });
-    }
+    debug_assert!(same_shape(grad.shape(), &meta.shape));
     let grad = if grad.dtype() == meta.dtype {
         grad
     } else {
@@ -201,7 +201,6 @@ fn add_gradient(
         }
         Some(sum) => &sum + &grad,
     });
-    Ok(())
 }
 
 /// `.grad += grad`, in place unless the new gradient carries a graph.

@@ -20,7 +20,7 @@ pub enum AutogradError {
         shape: Vec<usize>,
     },
     /// A gradient given for an output does not have the output's shape.
-    #[error("Mismatch in shape: grad_output[{index}] has a shape of {grad_shape:?} and output[{index}] has a shape of {output_shape:?}.")]
+    #[error("Mismatch in shape: grad_output[{index}] has a shape of {} and output[{index}] has a shape of {}.", torch_size(.grad_shape), torch_size(.output_shape))]
     GradShapeMismatch {
         /// Position of the output.
         index: usize,
@@ -40,7 +40,7 @@ pub enum AutogradError {
         output_dtype: crate::DType,
     },
     /// The number of gradients does not match the number of outputs.
-    #[error("grad_tensors has {given} tensors, but there are {expected} outputs")]
+    #[error("got {expected} tensors and {given} gradients")]
     GradCountMismatch {
         /// Gradients given.
         given: usize,
@@ -50,7 +50,7 @@ pub enum AutogradError {
 
     // --- the graph --------------------------------------------------------------------
     /// The saved tensors of a node were freed by an earlier backward.
-    #[error("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in {node}. Saved intermediate values of the graph are freed when you call .backward() or autograd::grad(). Specify retain_graph(true) if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")]
+    #[error("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward. (The freed node: {node}.)")]
     GraphFreed {
         /// Name of the node whose buffers were freed.
         node: String,
@@ -77,19 +77,29 @@ pub enum AutogradError {
 
     // --- autograd::grad ---------------------------------------------------------------
     /// An input given to `autograd::grad` does not require grad.
-    #[error("One of the differentiated Tensors (input {index}) does not require grad")]
+    #[error("One of the differentiated Tensors does not require grad (input {index})")]
     InputDoesNotRequireGrad {
         /// Position of the input.
         index: usize,
     },
     /// An input given to `autograd::grad` was not reached from the outputs.
-    #[error("One of the differentiated Tensors (input {index}) appears to not have been used in the graph. Set allow_unused(true) if this is the desired behavior.")]
+    #[error("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (Input {index}.)")]
     UnusedInput {
         /// Position of the input.
         index: usize,
     },
-    /// A custom backward returned the wrong number of gradients or wrong shapes.
-    #[error("function {node} returned an invalid gradient at index {index} - {reason}")]
+    /// A backward rule returned the wrong number of gradients.
+    #[error("function {node} returned an incorrect number of gradients (expected {expected}, got {got})")]
+    WrongGradientCount {
+        /// Node whose rule returned them.
+        node: String,
+        /// One per input of the node.
+        expected: usize,
+        /// How many it returned.
+        got: usize,
+    },
+    /// A backward rule returned a gradient of the wrong shape or dtype.
+    #[error("Function {node} returned an invalid gradient at index {index} - {reason}")]
     InvalidGradient {
         /// Node that produced it.
         node: String,
@@ -132,4 +142,9 @@ fn modified_in_place(
         "one of the variables needed for gradient computation has been modified by an inplace operation: [{} {shape:?}]{which} is at version {found}; expected version {expected} instead. {hint}",
         dtype.tensor_type_name()
     )
+}
+
+/// A shape as Python prints a `torch.Size`: `torch.Size([2, 3])`.
+fn torch_size(shape: &[usize]) -> String {
+    format!("torch.Size({shape:?})")
 }

@@ -11,8 +11,9 @@
 //!   `grad_fn` would be a reference cycle), so a double backward treats it as a constant; a
 //!   backward that must be differentiated twice should recompute it from the saved inputs.
 //! - A gradient whose shape is a broadcast of its input's shape is summed back to the input's
-//!   shape (PyTorch's "expected shape compatible with"); any other shape, a wrong number of
-//!   gradients or a non-floating gradient fails with [`AutogradError::InvalidGradient`].
+//!   shape (PyTorch's "expected shape compatible with"); any other shape or a non-floating
+//!   gradient fails with [`AutogradError::InvalidGradient`], a wrong number of gradients with
+//!   [`AutogradError::WrongGradientCount`].
 //!
 //! ```
 //! use autograd::{Function, FunctionCtx, Tensor};
@@ -257,14 +258,11 @@ fn validate(
         reason,
     };
     if grads.len() != expected.len() {
-        return Err(invalid(
-            grads.len().min(expected.len()),
-            format!(
-                "backward returned {} gradients but forward had {} inputs; return one Option<Tensor> per input",
-                grads.len(),
-                expected.len()
-            ),
-        ));
+        return Err(AutogradError::WrongGradientCount {
+            node: ctx.name().to_string(),
+            expected: expected.len(),
+            got: grads.len(),
+        });
     }
     let mut out = Vec::with_capacity(grads.len());
     for (index, (grad, shape)) in grads.into_iter().zip(expected).enumerate() {
