@@ -319,7 +319,8 @@ type Pair = fn(&Tensor, &Tensor) -> (Tensor, Tensor);
 #[test]
 fn subgradients_at_zero_and_nan_are_the_tapes() {
     // relu'(0) = abs'(0) = 0; at NaN relu's gradient passes (threshold_backward) and abs's is
-    // NaN (sgn(NaN)); relu(-0) = 0. Fused (first result) and op by op (second, broadcast).
+    // 0 (ATen's sgn(NaN) = 0); relu(-0) = 0. Fused (first result) and op by op (second,
+    // broadcast).
     let same = |a: &[f64], b: &[f64]| {
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(b) {

@@ -186,7 +186,7 @@ fn batched_matmul_second_order() {
 
 #[test]
 #[should_panic(
-    expected = "matmul: shapes [2, 3, 4] and [2, 5, 6] cannot be multiplied: the last dim of the first (4) must equal the second-to-last dim of the second (5)"
+    expected = "matmul: shapes [2, 3, 4] and [2, 5, 6] cannot be multiplied: the last dim of the first (4) must equal the second-to-last dim of the second (5): Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [2, 5]."
 )]
 fn batched_matmul_inner_size_mismatch_panics() {
     Tensor::ones(&[2, 3, 4]).matmul(&Tensor::ones(&[2, 5, 6]));
@@ -194,7 +194,7 @@ fn batched_matmul_inner_size_mismatch_panics() {
 
 #[test]
 #[should_panic(
-    expected = "matmul: the batch dims [2] and [3] of shapes [2, 3, 4] and [3, 4, 5] do not broadcast"
+    expected = "matmul: the batch dims [2] and [3] of shapes [2, 3, 4] and [3, 4, 5] do not broadcast (each dim, aligned from the right, must be equal or 1): The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"
 )]
 fn batched_matmul_batch_mismatch_panics() {
     Tensor::ones(&[2, 3, 4]).matmul(&Tensor::ones(&[3, 4, 5]));
@@ -218,14 +218,16 @@ fn matmul_of_mixed_dtypes_panics() {
 
 #[test]
 #[should_panic(
-    expected = "bmm: Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [3, 4]"
+    expected = "bmm: Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [3, 4]."
 )]
 fn bmm_batch_mismatch_panics() {
     Tensor::ones(&[2, 3, 4]).bmm(&Tensor::ones(&[3, 4, 5]));
 }
 
 #[test]
-#[should_panic(expected = "bmm: expected 3-d operands")]
+#[should_panic(
+    expected = "bmm: expected 3-d operands (batch1 and batch2 must be 3D tensors), got shapes [3, 4] and [4, 5]: batch1 must be a 3D tensor"
+)]
 fn bmm_of_matrices_panics() {
     Tensor::ones(&[3, 4]).bmm(&Tensor::ones(&[4, 5]));
 }

@@ -162,14 +162,16 @@ fn cross_entropy_gradcheck() {
 
 #[test]
 #[should_panic(
-    expected = "cross_entropy: Target 5 is out of bounds (input shape [2, 3] has 3 classes)."
+    expected = "cross_entropy: Target 5 is out of bounds. (input shape [2, 3] has 3 classes)"
 )]
 fn cross_entropy_target_out_of_bounds_panics() {
     Tensor::ones(&[2, 3]).cross_entropy(&[0, 5]);
 }
 
 #[test]
-#[should_panic(expected = "nll_loss: Expected input batch_size (2) to match target batch_size (3)")]
+#[should_panic(
+    expected = "nll_loss: Expected input batch_size (2) to match target batch_size (3)."
+)]
 fn nll_loss_batch_mismatch_panics() {
     Tensor::ones(&[2, 3]).nll_loss(&[0, 1, 2]);
 }

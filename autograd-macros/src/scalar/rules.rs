@@ -106,10 +106,10 @@ impl UnaryFn {
             }
             // d tanh(x) = 1 - tanh(x)^2 = 1 - y^2
             UnaryFn::Tanh => quote!(#ybar * (1.0 - #y * #y)),
-            // d |x| = sgn(x), with sgn(0) = 0 and sgn(NaN) = NaN as PyTorch (f64::signum(0.0)
-            // is 1: not used)
+            // d |x| = sgn(x), with sgn(0) = 0 and sgn(NaN) = 0 as PyTorch (f64::signum(0.0) is
+            // 1: not used)
             UnaryFn::Abs => quote! {
-                if #x > 0.0 { #ybar } else if #x < 0.0 { -#ybar } else if #x == 0.0 { 0.0 } else { #ybar * #x }
+                if #x > 0.0 { #ybar } else if #x < 0.0 { -#ybar } else { 0.0 }
             },
             // d sigmoid(x) = y (1 - y)
             UnaryFn::Sigmoid => quote!(#ybar * #y * (1.0 - #y)),
@@ -144,8 +144,9 @@ impl BinaryOp {
             BinaryOp::Sub => [quote!(#ybar), quote!(-#ybar)],
             // d(a b) = b da + a db
             BinaryOp::Mul => [quote!(#ybar * #b), quote!(#ybar * #a)],
-            // d(a / b) = da / b - a db / b^2
-            BinaryOp::Div => [quote!(#ybar / #b), quote!(-(#ybar * #a / (#b * #b)))],
+            // d(a / b) = da / b - (a / b) / b db, in PyTorch's order (`(a / b) / b` neither
+            // overflows nor underflows where `b * b` would)
+            BinaryOp::Div => [quote!(#ybar / #b), quote!(-(#ybar * ((#a / #b) / #b)))],
         }
     }
 }

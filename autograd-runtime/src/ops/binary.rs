@@ -12,9 +12,10 @@ use std::borrow::Cow;
 pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> ShapeVec {
     broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
         panic!(
-            "{op}: shapes {:?} and {:?} do not broadcast (each dim, aligned from the right, must be equal or 1)",
+            "{op}: shapes {:?} and {:?} do not broadcast (each dim, aligned from the right, must be equal or 1){}",
             a.shape(),
-            b.shape()
+            b.shape(),
+            crate::shape::pytorch_suffix(crate::shape::broadcast_error(a.shape(), b.shape()))
         )
     })
 }
@@ -29,11 +30,16 @@ pub(crate) fn promote<'a>(
 ) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
     if !a.dtype().is_floating_point() || !b.dtype().is_floating_point() {
         panic!(
-            "{op}: expected floating point operands but got {} {:?} and {} {:?}",
+            "{op}: expected floating point operands but got {} {:?} and {} {:?}{}",
             a.dtype(),
             a.shape(),
             b.dtype(),
-            b.shape()
+            b.shape(),
+            crate::shape::pytorch_suffix(crate::shape::non_float_operands_error(
+                op,
+                (a.shape(), a.dtype()),
+                (b.shape(), b.dtype())
+            ))
         );
     }
     if a.dtype() == b.dtype() {
@@ -171,7 +177,7 @@ impl Tensor {
         }
         if broadcast_shapes(shape, self.shape()).as_deref() != Some(self.shape()) {
             panic!(
-                "sum_to_size: size {shape:?} is not expandable to size {:?}",
+                "sum_to_size: size {{{shape:?}}} is not expandable to size {{{:?}}}.",
                 self.shape()
             );
         }

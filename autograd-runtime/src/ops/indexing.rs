@@ -11,7 +11,7 @@
 
 use crate::dtype::Float;
 use crate::graph::record_unary_output;
-use crate::shape::{numel, strides, wrap_dim, Dim};
+use crate::shape::{dim_out_of_range, numel, strides, wrap_dim, Dim};
 use crate::storage::Buffer;
 use crate::Tensor;
 use std::sync::Arc;
@@ -55,6 +55,11 @@ macro_rules! float_kernel {
     }};
 }
 pub(crate) use float_kernel;
+
+/// PyTorch's sentence for `index_select` of a 0-d tensor with `n != 1` indices.
+fn scalar_index_count(n: usize) -> String {
+    format!("index_select(): Index to scalar can have only 1 value, got {n} value(s)")
+}
 
 /// The elements of `buffer` at `positions`, any dtype.
 fn take(buffer: &Buffer, positions: &[usize]) -> Buffer {
@@ -154,8 +159,17 @@ impl Tensor {
         let d = wrap_dim("narrow", dim, self.dim());
         let size = self.shape()[d];
         if start > size || length > size - start {
+            let sentence = if start > size {
+                let size = size as isize;
+                format!(
+                    "start out of range (expected to be in range of [{}, {size}], but got {start})",
+                    -size
+                )
+            } else {
+                format!("start ({start}) + length ({length}) exceeds dimension size ({size}).")
+            };
             panic!(
-                "narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d} (shape {:?}).",
+                "narrow: {sentence} (dim {d} of shape {:?}, start {start}, length {length})",
                 self.shape()
             );
         }
@@ -182,7 +196,13 @@ impl Tensor {
             panic!("slice: slice() cannot be applied to a 0-dim tensor.");
         }
         if step == 0 {
-            panic!("slice: slice step must be positive (got 0)");
+            // PyTorch's `slice` wraps the dim first; Python's `x[::0]` says "cannot be zero".
+            let sentence = dim_out_of_range(dim.to_isize(), self.dim())
+                .unwrap_or_else(|| "slice step must be positive".to_string());
+            panic!(
+                "slice: {sentence} (got step 0 for shape {:?}; slice step cannot be zero)",
+                self.shape()
+            );
         }
         let d = wrap_dim("slice", dim, self.dim());
         let size = self.shape()[d] as isize;
@@ -214,15 +234,28 @@ impl Tensor {
         let d = wrap_dim("index_select", dim, self.dim());
         let size = self.shape().get(d).copied().unwrap_or(1);
         if let Some(&bad) = indices.iter().find(|&&i| i >= size) {
+            // PyTorch refuses a 0-d input with other than one index before looking at them;
+            // then its CPU kernel words it by path: the dim-1 fast path and an empty input
+            // check all indices up front, the general loop checks each as it copies.
+            let sentence = if self.dim() == 0 && indices.len() != 1 {
+                scalar_index_count(indices.len())
+            } else if self.dim() > 1 && self.numel() == 0 && size == 0 {
+                "index_select(): self indexing axis dim should be positive".to_string()
+            } else if self.dim() > 1 && (self.numel() == 0 || d == 1) {
+                format!("INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+            } else {
+                "index out of range in self".to_string()
+            };
             panic!(
-                "index_select(): index {bad} is out of bounds for dimension {d} with size {size} (shape {:?})",
+                "index_select(): index {bad} is out of bounds for dimension {d} with size {size} (shape {:?}): {sentence}",
                 self.shape()
             );
         }
         if self.dim() == 0 && indices.len() != 1 {
             panic!(
-                "index_select(): a 0-dim tensor takes exactly one index, got {}",
-                indices.len()
+                "index_select(): a 0-dim tensor takes exactly one index, got {}: {}",
+                indices.len(),
+                scalar_index_count(indices.len())
             );
         }
         self.pick_along(d, indices, "IndexSelectBackward0")
@@ -273,15 +306,16 @@ impl Tensor {
         for a in (0..self_shape.len()).filter(|&a| a != d) {
             if idx_shape[a] > self_shape[a] {
                 panic!(
-                    "gather(): Size does not match at dimension {a} expected index {index_shape:?} to be smaller than self {:?} apart from dimension {d}",
+                    "gather(): Size does not match at dimension {a} expected index {index_shape:?} to be no larger than self {:?} apart from dimension {d}",
                     self.shape()
                 );
             }
         }
         if let Some(&bad) = index.iter().find(|&&i| i >= self_shape[d]) {
             panic!(
-                "gather(): index {bad} is out of bounds for dimension {d} with size {}",
-                self_shape[d]
+                "gather(): index {bad} is out of bounds for dimension {d} with size {} (input shape {:?}, index shape {index_shape:?})",
+                self_shape[d],
+                self.shape()
             );
         }
         let src_strides = strides(&self_shape);

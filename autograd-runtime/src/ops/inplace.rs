@@ -17,10 +17,28 @@
 use super::compare::CompareOperand;
 use crate::grad_mode::{is_grad_enabled, no_grad};
 use crate::graph::{needs_grad, record_one, record_unary_output, BackwardFn};
-use crate::shape::broadcast_shapes;
+use crate::shape::{broadcast_error, broadcast_shapes, pytorch_suffix};
 use crate::storage::Buffer;
 use crate::Tensor;
 use std::sync::Arc;
+
+/// PyTorch's sentence for `dst.copy_(src)` when `src` does not broadcast to `dst`'s shape: the
+/// autograd layer refuses a leaf that requires grad first; then the copy's iterator broadcasts
+/// `dst` with `src` and wants the result to keep `dst`'s shape.
+fn copy_mismatch(dst: &Tensor, src: &Tensor) -> String {
+    if is_grad_enabled() && dst.is_leaf() && dst.requires_grad() {
+        return "a leaf Variable that requires grad is being used in an in-place operation."
+            .to_string();
+    }
+    broadcast_error(dst.shape(), src.shape()).unwrap_or_else(|| {
+        let shape = broadcast_shapes(dst.shape(), src.shape()).unwrap_or_default();
+        format!(
+            "output with shape {:?} doesn't match the broadcast shape {:?}",
+            dst.shape(),
+            shape.as_slice()
+        )
+    })
+}
 
 impl Tensor {
     /// Whether an in-place op on `self` must be recorded (rebasing `self`'s history); panics
@@ -128,12 +146,21 @@ impl Tensor {
         let records = self.inplace_records(op, Some(&other));
         let shape = broadcast_shapes(self.shape(), other.shape());
         if shape.as_deref() != Some(self.shape()) {
-            panic!(
-                "{op}: output with shape {:?} doesn't match the broadcast shape of {:?} and {:?}",
-                self.shape(),
-                self.shape(),
-                other.shape()
-            );
+            match shape {
+                Some(shape) => panic!(
+                    "{op}: output with shape {:?} doesn't match the broadcast shape {:?} (of self {:?} and other {:?})",
+                    self.shape(),
+                    shape.as_slice(),
+                    self.shape(),
+                    other.shape()
+                ),
+                None => panic!(
+                    "{op}: self {:?} and other {:?} do not broadcast, so the output cannot keep self's shape{}",
+                    self.shape(),
+                    other.shape(),
+                    pytorch_suffix(broadcast_error(self.shape(), other.shape()))
+                ),
+            }
         }
         if records {
             return self.rebase_inplace(op, |old| f(old, &other));
@@ -224,9 +251,10 @@ impl Tensor {
     pub fn copy_(&self, src: &Tensor) -> &Tensor {
         if broadcast_shapes(src.shape(), self.shape()).as_deref() != Some(self.shape()) {
             panic!(
-                "copy_: the size of src {:?} must be broadcastable to self {:?}",
+                "copy_: the size of src {:?} must be broadcastable to self {:?}: {}",
                 src.shape(),
-                self.shape()
+                self.shape(),
+                copy_mismatch(self, src)
             );
         }
         if self.inplace_records("copy_", Some(src)) {

@@ -4,7 +4,7 @@
 
 use super::indexing::around_dim;
 use crate::graph::{needs_grad, record, BackwardFn};
-use crate::shape::{numel, wrap_dim, Dim};
+use crate::shape::{dim_out_of_range, numel, wrap_dim, Dim};
 use crate::storage::Buffer;
 use crate::{DType, Tensor};
 
@@ -44,6 +44,39 @@ fn concat(parts: &[&Tensor], lens: &[usize], outer: usize, inner: usize, dtype: 
     }
 }
 
+/// The message for `stack` of tensors whose shapes differ (`first` at entry 0, `other` at entry
+/// `i`), with the sentence PyTorch's `stack` gives: it wraps `dim` first, then compares the
+/// shapes, except when `dim` is the new last dim, where it concatenates the tensors unsqueezed
+/// there and `cat`'s checks speak.
+fn stack_mismatch(first: &Tensor, other: &Tensor, i: usize, dim: isize) -> String {
+    let (a, b) = (first.shape(), other.shape());
+    let shapes = format!("(shapes {a:?} at entry 0 and {b:?} at entry {i})");
+    let rank = a.len() + 1;
+    if let Some(sentence) = dim_out_of_range(dim, rank) {
+        return format!("{sentence} {shapes}");
+    }
+    let d = if dim < 0 { dim + rank as isize } else { dim } as usize;
+    if d + 1 < rank {
+        return format!(
+            "stack expects each tensor to be equal size, but got {a:?} at entry 0 and {b:?} at entry {i}"
+        );
+    }
+    let sentence = if a.len() != b.len() {
+        format!(
+            "Tensors must have same number of dimensions: got {} and {}",
+            a.len() + 1,
+            b.len() + 1
+        )
+    } else {
+        let k = (0..a.len()).find(|&k| a[k] != b[k]).unwrap_or(0);
+        format!(
+            "Sizes of tensors must match except in dimension {d}. Expected size {} but got size {} for tensor number {i} in the list.",
+            a[k], b[k]
+        )
+    };
+    format!("{sentence} {shapes}")
+}
+
 impl Tensor {
     /// Concatenates tensors along an existing `dim` (`CatBackward0`; each input's gradient is
     /// its slice of the output gradient). Mixed float dtypes promote to F64.
@@ -79,7 +112,7 @@ impl Tensor {
             }
             if let Some(a) = (0..rank).find(|&a| a != d && t.shape()[a] != first.shape()[a]) {
                 panic!(
-                    "cat: Sizes of tensors must match except in dimension {d}. Expected size {} but got size {} for tensor number {i} in the list (shapes {:?} and {:?}).",
+                    "cat: Sizes of tensors must match except in dimension {d}. Expected size {} but got size {} for tensor number {i} in the list. (shapes {:?} at position 0 and {:?} at position {i})",
                     first.shape()[a],
                     t.shape()[a],
                     first.shape(),
@@ -131,9 +164,8 @@ impl Tensor {
         };
         if let Some(i) = tensors.iter().position(|t| t.shape() != first.shape()) {
             panic!(
-                "stack: stack expects each tensor to be equal size, but got {:?} at entry 0 and {:?} at entry {i}",
-                first.shape(),
-                tensors[i].shape()
+                "stack: {}",
+                stack_mismatch(first, tensors[i], i, dim.to_isize())
             );
         }
         let d = wrap_dim("stack", dim, first.dim() + 1);
@@ -236,7 +268,13 @@ impl Tensor {
     #[track_caller]
     pub fn chunk(&self, chunks: usize, dim: impl Dim) -> Vec<Tensor> {
         if chunks == 0 {
-            panic!("chunk: chunk expects `chunks` to be greater than 0, got: 0");
+            // PyTorch checks the tensor's dims first.
+            let sentence = if self.dim() == 0 {
+                "chunk expects at least a 1-dimensional tensor"
+            } else {
+                "chunk expects `chunks` to be greater than 0, got: 0"
+            };
+            panic!("chunk: {sentence} (shape {:?}, 0 chunks)", self.shape());
         }
         if self.dim() == 0 {
             panic!("chunk: chunk expects at least a 1-dimensional tensor");

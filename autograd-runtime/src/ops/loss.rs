@@ -8,7 +8,7 @@ use super::binary::promote;
 use super::kernels::zip_float;
 use super::reduce::pairwise_sum;
 use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
-use crate::shape::{broadcast_shapes, numel};
+use crate::shape::{broadcast_error, broadcast_shapes, dim_out_of_range, numel, pytorch_suffix};
 use crate::storage::Buffer;
 use crate::Tensor;
 use std::sync::Arc;
@@ -20,23 +20,57 @@ fn check_class_input(op: &str, input: &Tensor, target: &[usize]) -> (usize, usiz
         [c] => (1, c),
         [n, c] => (n, c),
         ref s => panic!(
-            "{op}: expected input of shape [C] or [N, C] (class scores along the last dim) but got {s:?}; reshape K-dimensional inputs to [N, C] first"
+            "{op}: expected input of shape [C] or [N, C] (class scores along the last dim) but got {s:?}; reshape K-dimensional inputs to [N, C] first{}",
+            pytorch_suffix(class_input_error(op, s, target.len()))
         ),
     };
     if target.len() != n {
         panic!(
-            "{op}: Expected input batch_size ({n}) to match target batch_size ({}) (input shape {:?}).",
+            "{op}: Expected input batch_size ({n}) to match target batch_size ({}). (input shape {:?})",
             target.len(),
             input.shape()
         );
     }
     if let Some(&t) = target.iter().find(|&&t| t >= c) {
         panic!(
-            "{op}: Target {t} is out of bounds (input shape {:?} has {c} classes).",
+            "{op}: Target {t} is out of bounds. (input shape {:?} has {c} classes)",
             input.shape()
         );
     }
     (n, c)
+}
+
+/// What PyTorch says about class scores of `shape` (not `[C]` or `[N, C]`) with a 1-d target of
+/// `target_len` class indices: `cross_entropy` first takes `log_softmax` over dim 1, then both
+/// go through `nll_loss_nd`, which checks the batch size and, for K-dimensional inputs, wants a
+/// target of shape `[N, d1, ...]` (`nll_loss2d` for 4-d inputs wants a 3-d target).
+fn class_input_error(op: &str, shape: &[usize], target_len: usize) -> Option<String> {
+    if shape.is_empty() {
+        return Some(if op == "cross_entropy" {
+            dim_out_of_range(1, 0).unwrap_or_default()
+        } else {
+            "Expected 1 or more dimensions (got 0)".to_string()
+        });
+    }
+    if shape[0] != target_len {
+        return Some(format!(
+            "Expected input batch_size ({}) to match target batch_size ({target_len}).",
+            shape[0]
+        ));
+    }
+    if shape.len() == 4 {
+        return Some(
+            "only batches of spatial targets supported (3D tensors) but got targets of dimension: 1"
+                .to_string(),
+        );
+    }
+    let expected: Vec<usize> = [shape[0]]
+        .into_iter()
+        .chain(shape[2..].iter().copied())
+        .collect();
+    Some(format!(
+        "Expected target size {expected:?}, got [{target_len}]"
+    ))
 }
 
 impl Tensor {
@@ -58,9 +92,10 @@ impl Tensor {
         let (a, b) = promote("mse_loss", self, target);
         let shape = broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
             panic!(
-                "mse_loss: input shape {:?} and target shape {:?} do not broadcast (use the same shape)",
+                "mse_loss: input shape {:?} and target shape {:?} do not broadcast (use the same shape){}",
                 a.shape(),
-                b.shape()
+                b.shape(),
+                pytorch_suffix(broadcast_error(a.shape(), b.shape()))
             )
         });
         let (a, b) = (a.expand(&shape), b.expand(&shape));

@@ -3,9 +3,11 @@
 
 use crate::grad_mode::is_grad_enabled;
 use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
-use crate::shape::{broadcast_shapes, numel};
+use crate::shape::{
+    broadcast_error, broadcast_shapes, numel, pytorch_suffix, scalar_type_name, type_meta_name,
+};
 use crate::storage::Buffer;
-use crate::Tensor;
+use crate::{DType, Tensor};
 use nalgebra::{DMatrixView, DMatrixViewMut, RealField};
 
 /// `out = a b` for row-major `a: [m, k]`, `b: [k, n]`, `out: [m, n]`. A row-major `[r, c]`
@@ -146,14 +148,222 @@ fn mm_transposed(a: &Tensor, ta: bool, b: &Tensor, tb: bool) -> Tensor {
 #[track_caller]
 fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) {
     if a.dtype() != b.dtype() || !a.dtype().is_floating_point() {
+        let (x, y) = (Operand::of(a), Operand::of(b));
+        // PyTorch checks some shapes before the dtypes: its first complaint, when known.
+        let sentence = match op {
+            "matmul" => matmul_error(&x, &y),
+            "dot" => dot_error(&x, &y),
+            "mv" => mv_error(&x.shape, &y.shape),
+            "bmm" => bmm_error(&x.shape, &y.shape),
+            _ => None,
+        };
         panic!(
-            "{op}: expected both operands to have the same floating dtype, but got {} {:?} and {} {:?}",
+            "{op}: expected both operands to have the same floating dtype, but got {} {:?} and {} {:?}{}",
             a.dtype(),
             a.shape(),
             b.dtype(),
-            b.shape()
+            b.shape(),
+            pytorch_suffix(sentence)
         );
     }
+}
+
+/// An operand as PyTorch's `matmul` dispatch sees it (it folds differently when the smaller
+/// operand requires grad).
+#[derive(Clone)]
+struct Operand {
+    shape: Vec<usize>,
+    dtype: DType,
+    requires_grad: bool,
+}
+
+impl Operand {
+    fn of(t: &Tensor) -> Operand {
+        Operand {
+            shape: t.shape().to_vec(),
+            dtype: t.dtype(),
+            requires_grad: t.requires_grad(),
+        }
+    }
+
+    /// The operand without its leading dim (`squeeze(0)` of a dim of 1).
+    fn squeezed(&self) -> Operand {
+        Operand {
+            shape: self.shape[1..].to_vec(),
+            ..self.clone()
+        }
+    }
+}
+
+/// PyTorch's first complaint about `mm` of matrices of shapes `s1` and `s2` (`mm`'s shape check,
+/// then `addmm`'s dtype check), or `None`.
+fn mm_error(s1: &[usize], dt1: DType, s2: &[usize], dt2: DType) -> Option<String> {
+    if s1[1] != s2[0] {
+        return Some(format!(
+            "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{})",
+            s1[0], s1[1], s2[0], s2[1]
+        ));
+    }
+    (dt1 != dt2).then(|| {
+        format!(
+            "expected m1 and m2 to have the same dtype, but got: {} != {}",
+            type_meta_name(dt1),
+            type_meta_name(dt2)
+        )
+    })
+}
+
+/// PyTorch's complaint about the shapes of `mv(mat, vec)` (`mv` sizes its result by
+/// `mat.size(0)`, then `addmv` checks the dims and the sizes), or `None`.
+fn mv_error(mat: &[usize], vec: &[usize]) -> Option<String> {
+    if mat.is_empty() {
+        return Some("Dimension specified as 0 but tensor has no dimensions".to_string());
+    }
+    if mat.len() != 2 || vec.len() != 1 {
+        return Some(format!(
+            "vector + matrix @ vector expected, got 1, {}, {}",
+            mat.len(),
+            vec.len()
+        ));
+    }
+    (mat[1] != vec[0]).then(|| {
+        format!(
+            "size mismatch, got input ({}), mat ({}x{}), vec ({})",
+            mat[0], mat[0], mat[1], vec[0]
+        )
+    })
+}
+
+/// PyTorch's first complaint about `dot` (dims, dtypes, lengths), or `None`.
+fn dot_error(a: &Operand, b: &Operand) -> Option<String> {
+    let (d1, d2) = (a.shape.len(), b.shape.len());
+    if d1 != 1 || d2 != 1 {
+        return Some(format!(
+            "1D tensors expected, but got {d1}D and {d2}D tensors"
+        ));
+    }
+    if a.dtype != b.dtype {
+        return Some(format!(
+            "dot : expected both vectors to have same dtype, but found {} and {}",
+            scalar_type_name(a.dtype),
+            scalar_type_name(b.dtype)
+        ));
+    }
+    let (n1, n2) = (a.shape[0], b.shape[0]);
+    (n1 != n2).then(|| {
+        format!(
+            "inconsistent tensor size, expected tensor [{n1}] and src [{n2}] to have the same number of elements, but got {n1} and {n2} elements respectively"
+        )
+    })
+}
+
+/// PyTorch's complaint about the shapes of `bmm`, or `None`.
+fn bmm_error(s1: &[usize], s2: &[usize]) -> Option<String> {
+    if s1.len() != 3 {
+        return Some("batch1 must be a 3D tensor".to_string());
+    }
+    if s2.len() != 3 {
+        return Some("batch2 must be a 3D tensor".to_string());
+    }
+    (s2[0] != s1[0] || s2[1] != s1[2]).then(|| {
+        format!(
+            "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].",
+            s1[0], s1[2], s2[0], s2[1]
+        )
+    })
+}
+
+/// Whether PyTorch's `matmul` folds the larger operand into a matrix for one `mm`/`mv`
+/// (`should_fold`, for contiguous operands): when the smaller one requires grad, or the larger
+/// one (transposed when it is the second) folds without a copy.
+fn should_fold(a: &Operand, b: &Operand) -> bool {
+    let (d1, d2) = (a.shape.len(), b.shape.len());
+    let first_larger = d1 >= d2;
+    let (larger, smaller) = if first_larger { (a, b) } else { (b, a) };
+    if !(larger.shape.len() >= 3 && smaller.shape.len() <= 2) {
+        return false;
+    }
+    if smaller.requires_grad {
+        return true;
+    }
+    if d1 == 2 {
+        return false;
+    }
+    if numel(&larger.shape) == 0 {
+        return true;
+    }
+    if first_larger {
+        return true;
+    }
+    // The second operand's last two dims swapped, with its (contiguous) strides swapped alike.
+    let mut shape = larger.shape.clone();
+    let mut stride = vec![1usize; shape.len()];
+    for i in (0..shape.len() - 1).rev() {
+        stride[i] = stride[i + 1] * shape[i + 1].max(1);
+    }
+    let n = shape.len();
+    shape.swap(n - 2, n - 1);
+    stride.swap(n - 2, n - 1);
+    (0..n - 2).all(|i| stride[i] == stride[i + 1] * shape[i + 1])
+}
+
+/// PyTorch's first complaint about `torch.matmul(a, b)`: the checks of whichever of `dot`, `mv`,
+/// `mm` (of folded operands) or `bmm` (of broadcast batches) it dispatches to, in their order;
+/// `None` when PyTorch would not complain, or in words not known here.
+fn matmul_error(a: &Operand, b: &Operand) -> Option<String> {
+    let (d1, d2) = (a.shape.len(), b.shape.len());
+    if d1 == 0 || d2 == 0 {
+        return Some(format!(
+            "both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D"
+        ));
+    }
+    match (d1, d2) {
+        (1, 1) => return dot_error(a, b),
+        (2, 1) => return mv_error(&a.shape, &b.shape),
+        (1, 2) => return mm_error(&[1, a.shape[0]], a.dtype, &b.shape, b.dtype),
+        (2, 2) => return mm_error(&a.shape, a.dtype, &b.shape, b.dtype),
+        _ => {}
+    }
+    if should_fold(a, b) {
+        // The larger operand (the second one transposed) folded to [prod(all but last), last].
+        let (t1, t2) = if d2 > d1 {
+            let mut t1 = b.clone();
+            t1.shape.swap(d2 - 2, d2 - 1);
+            let mut t2 = a.clone();
+            t2.shape.reverse();
+            (t1, t2)
+        } else {
+            (a.clone(), b.clone())
+        };
+        let last = t1.shape.len() - 1;
+        let folded = [numel(&t1.shape[..last]), t1.shape[last]];
+        return if t2.shape.len() == 2 {
+            mm_error(&folded, t1.dtype, &t2.shape, t2.dtype)
+        } else {
+            mv_error(&folded, &t2.shape)
+        };
+    }
+    let (batch1, batch2) = (
+        &a.shape[..d1.saturating_sub(2)],
+        &b.shape[..d2.saturating_sub(2)],
+    );
+    if d1 == 3 && d2 == 3 && batch1[0] != batch2[0] {
+        if batch1[0] == 1 && a.requires_grad {
+            return matmul_error(&a.squeezed(), b);
+        }
+        if batch2[0] == 1 && b.requires_grad {
+            return matmul_error(a, &b.squeezed());
+        }
+    }
+    if let Some(sentence) = broadcast_error(batch1, batch2) {
+        return Some(sentence);
+    }
+    let count = numel(&broadcast_shapes(batch1, batch2).unwrap_or_default());
+    let n = if d1 > 1 { a.shape[d1 - 2] } else { 1 };
+    let m1 = a.shape[d1 - 1];
+    let m2 = if d2 > 1 { b.shape[d2 - 2] } else { b.shape[0] };
+    let p = if d2 > 1 { b.shape[d2 - 1] } else { 1 };
+    bmm_error(&[count, n, m1], &[count, m2, p])
 }
 
 impl Tensor {
@@ -201,10 +411,11 @@ impl Tensor {
         let k2 = other.shape()[d2.saturating_sub(2)];
         if k1 != k2 {
             panic!(
-                "matmul: shapes {:?} and {:?} cannot be multiplied: the last dim of the first ({k1}) must equal the {} of the second ({k2})",
+                "matmul: shapes {:?} and {:?} cannot be multiplied: the last dim of the first ({k1}) must equal the {} of the second ({k2}){}",
                 self.shape(),
                 other.shape(),
-                if d2 == 1 { "size" } else { "second-to-last dim" }
+                if d2 == 1 { "size" } else { "second-to-last dim" },
+                pytorch_suffix(matmul_error(&Operand::of(self), &Operand::of(other)))
             );
         }
         if d1 >= 3 && d2 <= 2 {
@@ -240,7 +451,8 @@ impl Tensor {
         let (batch1, batch2) = (&s1[..d1.saturating_sub(2)], &s2[..d2.saturating_sub(2)]);
         let batch = broadcast_shapes(batch1, batch2).unwrap_or_else(|| {
             panic!(
-                "matmul: the batch dims {batch1:?} and {batch2:?} of shapes {s1:?} and {s2:?} do not broadcast (each dim, aligned from the right, must be equal or 1)"
+                "matmul: the batch dims {batch1:?} and {batch2:?} of shapes {s1:?} and {s2:?} do not broadcast (each dim, aligned from the right, must be equal or 1){}",
+                pytorch_suffix(matmul_error(&Operand::of(self), &Operand::of(other)))
             )
         });
         let count = numel(&batch);
@@ -293,14 +505,15 @@ impl Tensor {
         check_dtypes("bmm", self, other);
         let (&[batch, m, k], &[batch2, k2, n]) = (self.shape(), other.shape()) else {
             panic!(
-                "bmm: expected 3-d operands (batch1 and batch2 must be 3D tensors), got shapes {:?} and {:?}",
+                "bmm: expected 3-d operands (batch1 and batch2 must be 3D tensors), got shapes {:?} and {:?}{}",
                 self.shape(),
-                other.shape()
+                other.shape(),
+                pytorch_suffix(bmm_error(self.shape(), other.shape()))
             );
         };
         if batch != batch2 || k != k2 {
             panic!(
-                "bmm: Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{batch2}, {k2}] (shapes {:?} and {:?}).",
+                "bmm: Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{batch2}, {k2}]. (shapes {:?} and {:?})",
                 self.shape(),
                 other.shape()
             );
@@ -331,9 +544,10 @@ impl Tensor {
         check_dtypes("mv", self, other);
         let (&[m, k], &[k2]) = (self.shape(), other.shape()) else {
             panic!(
-                "mv: expected a matrix and a vector, got shapes {:?} and {:?}",
+                "mv: expected a matrix and a vector, got shapes {:?} and {:?}{}",
                 self.shape(),
-                other.shape()
+                other.shape(),
+                pytorch_suffix(mv_error(self.shape(), other.shape()))
             );
         };
         if k != k2 {
@@ -357,8 +571,13 @@ impl Tensor {
     #[track_caller]
     pub fn mm(&self, other: &Tensor) -> Tensor {
         let (&[m, k], &[k2, n]) = (self.shape(), other.shape()) else {
+            let sentence = if self.dim() != 2 {
+                "self must be a matrix"
+            } else {
+                "mat2 must be a matrix"
+            };
             panic!(
-                "mm: expected 2-d operands, got shapes {:?} and {:?}",
+                "mm: expected 2-d operands, got shapes {:?} and {:?}: {sentence}",
                 self.shape(),
                 other.shape()
             );
@@ -370,9 +589,13 @@ impl Tensor {
         }
         if self.dtype() != other.dtype() {
             panic!(
-                "matmul: expected m1 and m2 to have the same dtype, but got: {} != {}",
+                "matmul: expected m1 and m2 to have the same dtype, but got: {} != {} ({} {:?} and {} {:?})",
+                type_meta_name(self.dtype()),
+                type_meta_name(other.dtype()),
                 self.dtype(),
-                other.dtype()
+                self.shape(),
+                other.dtype(),
+                other.shape()
             );
         }
         let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, m, k, n);
@@ -412,9 +635,10 @@ impl Tensor {
     pub fn dot(&self, other: &Tensor) -> Tensor {
         if self.dim() != 1 || other.dim() != 1 || self.numel() != other.numel() {
             panic!(
-                "dot: expected 1-D tensors of the same length, but got shapes {:?} and {:?}",
+                "dot: expected 1-D tensors of the same length, but got shapes {:?} and {:?}{}",
                 self.shape(),
-                other.shape()
+                other.shape(),
+                pytorch_suffix(dot_error(&Operand::of(self), &Operand::of(other)))
             );
         }
         check_dtypes("dot", self, other);

@@ -7,7 +7,10 @@ use super::indexing::{around_dim, float_kernel, reduced_shape};
 use super::kernels::{like, map_float, zip_float};
 use crate::dtype::Float;
 use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
-use crate::shape::{broadcast_index_iter, broadcast_shapes, broadcast_strides, wrap_dim, Dim};
+use crate::shape::{
+    broadcast_error, broadcast_index_iter, broadcast_shapes, broadcast_strides, pytorch_suffix,
+    scalar_type_name, type_meta_name, wrap_dim, Dim,
+};
 use crate::storage::Buffer;
 use crate::{DType, Tensor};
 use std::sync::Arc;
@@ -113,7 +116,10 @@ impl Tensor {
     fn extremum_all(&self, op: &'static str, node: &'static str, is_max: bool) -> Tensor {
         let n = self.numel();
         if n == 0 {
-            panic!("{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+            panic!(
+                "{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument. (shape {:?})",
+                self.shape()
+            );
         }
         let buffer = float_kernel!(op, self, |v| arg_extremum(v, (1, n, 1), is_max).0);
         let out = Tensor::from_buffer(buffer, vec![]);
@@ -172,7 +178,7 @@ impl Tensor {
         let shape = self.shape().to_vec();
         let (outer, len, inner) = around_dim(&shape, d);
         if len == 0 {
-            panic!("{op}(): Expected reduction dim {d} to have non-zero size (shape {shape:?}).");
+            panic!("{op}(): Expected reduction dim {d} to have non-zero size. (shape {shape:?})");
         }
         let (buffer, indices) = match &*self.buffer() {
             Buffer::F32(v) => {
@@ -352,7 +358,8 @@ impl Tensor {
     pub fn where_cond(condition: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
         if condition.dtype() != DType::Bool {
             panic!(
-                "where: expected condition to be a boolean tensor, but got a tensor with dtype {} (shape {:?})",
+                "where: where expected condition to be a boolean tensor, but got a tensor with dtype {} (condition {} {:?})",
+                scalar_type_name(condition.dtype()),
                 condition.dtype(),
                 condition.shape()
             );
@@ -361,11 +368,17 @@ impl Tensor {
         let shape = broadcast_shapes(condition.shape(), a.shape())
             .and_then(|s| broadcast_shapes(&s, b.shape()))
             .unwrap_or_else(|| {
+                // PyTorch broadcasts condition with x, then the result with y.
+                let sentence = broadcast_error(condition.shape(), a.shape()).or_else(|| {
+                    let cx = broadcast_shapes(condition.shape(), a.shape()).unwrap_or_default();
+                    broadcast_error(&cx, b.shape())
+                });
                 panic!(
-                    "where: shapes of condition {:?}, x {:?} and y {:?} do not broadcast (each dim, aligned from the right, must be equal or 1)",
+                    "where: shapes of condition {:?}, x {:?} and y {:?} do not broadcast (each dim, aligned from the right, must be equal or 1){}",
                     condition.shape(),
                     a.shape(),
-                    b.shape()
+                    b.shape(),
+                    pytorch_suffix(sentence)
                 )
             });
         let out = where_raw(condition, &a, &b, &shape);
@@ -403,20 +416,37 @@ impl Tensor {
     #[track_caller]
     pub fn masked_fill(&self, mask: &Tensor, value: f64) -> Tensor {
         if mask.dtype() != DType::Bool {
+            // PyTorch broadcasts the mask with self before it looks at the mask's dtype.
+            let sentence = broadcast_error(mask.shape(), self.shape()).unwrap_or_else(|| {
+                format!(
+                    "masked_fill_ only supports boolean masks, but got mask with dtype {}",
+                    type_meta_name(mask.dtype())
+                )
+            });
             panic!(
-                "masked_fill: masked_fill_ only supports boolean masks, but got mask with dtype {} (shape {:?})",
+                "masked_fill: {sentence} (mask {} {:?}, self {:?})",
                 mask.dtype(),
-                mask.shape()
+                mask.shape(),
+                self.shape()
             );
         }
         if !self.dtype().is_floating_point() {
             panic!(
-                "masked_fill: expected a floating point tensor but got dtype {} (shape {:?})",
+                "masked_fill: expected a floating point tensor but got dtype {} (shape {:?}){}",
                 self.dtype(),
-                self.shape()
+                self.shape(),
+                pytorch_suffix(broadcast_error(mask.shape(), self.shape()))
             );
         }
-        let shape = broadcast_or_panic("masked_fill", self, mask);
+        let shape = broadcast_shapes(self.shape(), mask.shape()).unwrap_or_else(|| {
+            // PyTorch's out-of-place masked_fill broadcasts the mask first, the input second.
+            panic!(
+                "masked_fill: shapes {:?} and {:?} do not broadcast (each dim, aligned from the right, must be equal or 1){}",
+                self.shape(),
+                mask.shape(),
+                pytorch_suffix(broadcast_error(mask.shape(), self.shape()))
+            )
+        });
         let fill = Tensor::full_dtype(&[], value, self.dtype());
         let out = where_raw(mask, &fill, self, &shape);
         let self_shape = self.shape().to_vec();

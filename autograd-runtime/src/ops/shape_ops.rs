@@ -2,7 +2,8 @@
 
 use crate::graph::record_unary_output;
 use crate::shape::{
-    broadcast_index_iter, broadcast_shapes, broadcast_strides, numel, strides, wrap_dim, Dim,
+    broadcast_index_iter, broadcast_shapes, broadcast_strides, numel, pytorch_suffix, strides,
+    wrap_dim, Dim,
 };
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -15,6 +16,32 @@ fn gather_buffer(buffer: &Buffer, indices: impl ExactSizeIterator<Item = usize>)
         Buffer::F64(v) => Buffer::F64(crate::buffer_pool::collect(n, indices.map(|i| v[i]))),
         Buffer::Bool(v) => Buffer::Bool(indices.map(|i| v[i]).collect()),
     }
+}
+
+/// PyTorch's sentence for expanding `t` to `to` (`expand`, then `inferExpandGeometry`: the
+/// first mismatch from the right, numbered in `to`), or `None` when it expands.
+fn expand_error(t: &Tensor, to: &[usize]) -> Option<String> {
+    let from = t.shape();
+    if from.is_empty() {
+        return None;
+    }
+    if to.len() < from.len() {
+        return Some(format!(
+            "expand({}{{{from:?}}}, size={to:?}): the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})",
+            t.dtype().tensor_type_name(),
+            to.len(),
+            from.len()
+        ));
+    }
+    (0..to.len()).rev().find_map(|i| {
+        let size = (i + from.len()).checked_sub(to.len()).map_or(1, |d| from[d]);
+        (size != to[i] && size != 1).then(|| {
+            format!(
+                "The expanded size of the tensor ({}) must match the existing size ({size}) at non-singleton dimension {i}.  Target sizes: {to:?}.  Tensor sizes: {from:?}",
+                to[i]
+            )
+        })
+    })
 }
 
 /// For each element of `shape` permuted by `perm`, in row-major order, its index in the source.
@@ -34,7 +61,7 @@ impl Tensor {
     pub fn reshape(&self, shape: &[usize]) -> Tensor {
         if numel(shape) != self.numel() {
             panic!(
-                "reshape: shape {shape:?} is invalid for input of size {} (shape {:?})",
+                "reshape: shape '{shape:?}' is invalid for input of size {} (input shape {:?})",
                 self.numel(),
                 self.shape()
             );
@@ -74,7 +101,7 @@ impl Tensor {
     pub fn t(&self) -> Tensor {
         if self.dim() > 2 {
             panic!(
-                "t: expects a tensor with <= 2 dimensions, but self is {}D (shape {:?})",
+                "t: t() expects a tensor with <= 2 dimensions, but self is {}D (shape {:?})",
                 self.dim(),
                 self.shape()
             );
@@ -150,8 +177,9 @@ impl Tensor {
     pub fn expand(&self, shape: &[usize]) -> Tensor {
         if broadcast_shapes(self.shape(), shape).as_deref() != Some(shape) {
             panic!(
-                "expand: the expanded size {shape:?} must match the existing size {:?} at each non-singleton dimension",
-                self.shape()
+                "expand: the expanded size {shape:?} must match the existing size {:?} at each non-singleton dimension{}",
+                self.shape(),
+                pytorch_suffix(expand_error(self, shape))
             );
         }
         let out = if self.shape() == shape {
