@@ -268,7 +268,6 @@ case!(
 case!(
     /// `torch.tensor(2., requires_grad=True).sum(0)`: a 0-d tensor reduced along dim 0 is
     /// still derivatives.yaml:1727 `sum.dim_IntList`.
-    #[ignore = "mismatch: PyTorch torch.tensor(2.).sum(0) is SumBackward1 (sum.dim_IntList); ours sum_dim on a 0-d tensor returns sum(), SumBackward0"]
     sum_dim_of_0d, "SumBackward1", seq(&[]).sum_dim(0, false)
 );
 case!(
@@ -503,7 +502,6 @@ case!(
 chain_case!(
     /// `x[2, 3].sum_to_size(3)`: ATen `sum_to` sums with keepdim (derivatives.yaml:1727
     /// `sum.dim_IntList`) and then views away the leading dims (derivatives.yaml:1950 `view`).
-    #[ignore = "mismatch: PyTorch x[2, 3].sum_to_size(3) is ViewBackward0(SumBackward1(AccumulateGrad)) (at::sum_to sums keepdim then views); ours is SumBackward1(AccumulateGrad)"]
     sum_to_size_leading_dims_chain,
     "ViewBackward0(SumBackward1(AccumulateGrad))",
     seq(&[2, 3]).sum_to_size(&[3])
@@ -511,7 +509,6 @@ chain_case!(
 chain_case!(
     /// `x[2, 2, 3].sum_to_size(1, 3)`: derivatives.yaml:1950 `view` over one
     /// derivatives.yaml:1727 `sum.dim_IntList` (all reduced dims at once).
-    #[ignore = "mismatch: PyTorch x[2, 2, 3].sum_to_size(1, 3) is ViewBackward0(SumBackward1(AccumulateGrad)) (one sum over dims [0, 1] with keepdim, then a view); ours is SumBackward1(SumBackward1(AccumulateGrad))"]
     sum_to_size_leading_and_kept_dims_chain,
     "ViewBackward0(SumBackward1(AccumulateGrad))",
     seq(&[2, 2, 3]).sum_to_size(&[1, 3])
@@ -884,14 +881,12 @@ chain_case!(
 
 chain_case!(
     /// `x + 2.0`: `AddBackward0` has two inputs, the wrapped number being `None`.
-    #[ignore = "mismatch: PyTorch (x + 2.0).grad_fn.next_functions has two entries, ((AccumulateGrad, 0), (None, 0)); ours has one (scalar ops record a one-input node)"]
     add_scalar_chain,
     "AddBackward0(AccumulateGrad, None)",
     &seq(&[2]) + 2.0
 );
 chain_case!(
     /// `x * 2.0`: `MulBackward0(AccumulateGrad, None)`.
-    #[ignore = "mismatch: PyTorch (x * 2.0).grad_fn.next_functions is ((AccumulateGrad, 0), (None, 0)); ours has one entry"]
     mul_scalar_chain,
     "MulBackward0(AccumulateGrad, None)",
     &seq(&[2]) * 2.0
@@ -904,7 +899,6 @@ chain_case!(
 );
 chain_case!(
     /// `2.0 / x`: `MulBackward0(ReciprocalBackward0(AccumulateGrad), None)`.
-    #[ignore = "mismatch: PyTorch (2.0 / x).grad_fn.next_functions is ((ReciprocalBackward0, 0), (None, 0)); ours has one entry"]
     rdiv_scalar_chain,
     "MulBackward0(ReciprocalBackward0(AccumulateGrad), None)",
     2.0 / &seq(&[2])
@@ -918,7 +912,6 @@ chain_case!(
 chain_case!(
     /// float32 `a` + float64 `b`: promotion is inside `add`, so both edges go straight to
     /// the leaves.
-    #[ignore = "mismatch: PyTorch (a_f32 + b_f64).grad_fn is AddBackward0(AccumulateGrad, AccumulateGrad); ours is AddBackward0(ToCopyBackward0(AccumulateGrad), AccumulateGrad) (promotion recorded as a conversion node)"]
     add_mixed_dtypes_chain,
     "AddBackward0(AccumulateGrad, AccumulateGrad)",
     &seq32(&[2]) + &seq(&[2])
@@ -934,14 +927,12 @@ chain_case!(
 );
 chain_case!(
     /// `F.mse_loss(a, b)`, same shapes: both edges go straight to the leaves.
-    #[ignore = "mismatch: PyTorch F.mse_loss(a, b) is MseLossBackward0(AccumulateGrad, AccumulateGrad); ours is MseLossBackward0(ExpandBackward0(AccumulateGrad), ExpandBackward0(AccumulateGrad))"]
     mse_loss_chain,
     "MseLossBackward0(AccumulateGrad, AccumulateGrad)",
     seq(&[2]).mse_loss(&seq(&[2]))
 );
 chain_case!(
     /// `F.mse_loss(x[2, 2], y[2])`: only the smaller operand is expanded.
-    #[ignore = "mismatch: PyTorch F.mse_loss(x[2,2], y[2]) is MseLossBackward0(AccumulateGrad, ExpandBackward0(AccumulateGrad)); ours also expands x: MseLossBackward0(ExpandBackward0(AccumulateGrad), ExpandBackward0(AccumulateGrad))"]
     mse_loss_broadcast_chain,
     "MseLossBackward0(AccumulateGrad, ExpandBackward0(AccumulateGrad))",
     seq(&[2, 2]).mse_loss(&seq(&[2]))
@@ -949,7 +940,6 @@ chain_case!(
 chain_case!(
     /// `F.mse_loss(a, ones(2))`: the target is the second input; operands of the same shape
     /// are not expanded (`torch.broadcast_tensors` returns them as they are).
-    #[ignore = "mismatch: PyTorch F.mse_loss(a, ones(2)) is MseLossBackward0(AccumulateGrad, None); ours is MseLossBackward0(ExpandBackward0(AccumulateGrad), None) (mse_loss expands operands even when the shapes already match)"]
     mse_loss_constant_target_chain,
     "MseLossBackward0(AccumulateGrad, None)",
     seq(&[2]).mse_loss(&ones64(&[2]))

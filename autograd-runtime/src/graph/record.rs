@@ -82,6 +82,16 @@ pub(crate) fn record_one(
     output.with_grad_fn(Edge { node, slot: 0 })
 }
 
+/// The input edges of a node recorded on `inputs`, one per input.
+fn edges_of(inputs: &[&Tensor]) -> SmallVec<[Option<Edge>; 2]> {
+    // Pushed one by one: `collect` into a small vector costs more than the few items.
+    let mut next = SmallVec::new();
+    for t in inputs {
+        next.push(gradient_edge(t));
+    }
+    next
+}
+
 #[track_caller]
 fn new_function_node(
     name: Cow<'static, str>,
@@ -90,11 +100,17 @@ fn new_function_node(
     backward: impl RuleFn,
     saves: Option<bool>,
 ) -> Arc<Node> {
-    // Pushed one by one: `collect` into a small vector costs more than the few items.
-    let mut next = SmallVec::new();
-    for t in inputs {
-        next.push(gradient_edge(t));
-    }
+    new_node_with_edges(name, edges_of(inputs), outputs, backward, saves)
+}
+
+#[track_caller]
+fn new_node_with_edges(
+    name: Cow<'static, str>,
+    next: SmallVec<[Option<Edge>; 2]>,
+    outputs: &[Tensor],
+    backward: impl RuleFn,
+    saves: Option<bool>,
+) -> Arc<Node> {
     let mut metas = SmallVec::new();
     for t in outputs {
         metas.push(OutputMeta {
@@ -161,4 +177,36 @@ where
         output,
         move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
     )
+}
+
+/// [`record_unary_output`] for an op between a tensor and a plain number (`x + 2.0`): PyTorch
+/// wraps the number in a tensor that takes no gradient, so the node has a second input edge
+/// leading nowhere (`next_functions` is `[(x's node, 0), (None, 0)]`). `backward` gives the
+/// tensor operand's gradient.
+#[track_caller]
+pub(crate) fn record_scalar_output<F>(
+    name: &'static str,
+    input: &Tensor,
+    output: Tensor,
+    backward: impl FnOnce() -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Tensor, AutogradError> + Send + Sync + 'static,
+{
+    if !needs_grad(&[input]) {
+        return output;
+    }
+    let rule = backward();
+    let mut next = edges_of(&[input]);
+    next.push(None);
+    let node = new_node_with_edges(
+        name.into(),
+        next,
+        std::slice::from_ref(&output),
+        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
+            Ok(smallvec::smallvec![Some(rule(ctx, &grads[0])?), None])
+        },
+        None,
+    );
+    output.with_grad_fn(Edge { node, slot: 0 })
 }

@@ -49,6 +49,23 @@ pub(crate) fn promote<'a>(
     (Cow::Owned(a.to_dtype(dtype)), Cow::Owned(b.to_dtype(dtype)))
 }
 
+/// Both operands' values in their promoted dtype (F64 if either is), converted outside any
+/// graph: the arithmetic ops record their node on the original operands and the engine hands
+/// each operand its gradient in its own dtype (PyTorch promotes inside the kernel, with no
+/// conversion node).
+#[track_caller]
+fn promoted_values<'a>(
+    op: &str,
+    a: &'a Tensor,
+    b: &'a Tensor,
+) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
+    if a.dtype() == b.dtype() && a.dtype().is_floating_point() {
+        return (Cow::Borrowed(a), Cow::Borrowed(b));
+    }
+    // The checks (and their panics) are `promote`'s; without grad mode it records nothing.
+    crate::no_grad(|| promote(op, a, b))
+}
+
 /// Records a two-input op whose rule maps `(grad, a, b)` to unreduced gradients for `a` and
 /// `b`; the engine-facing rule sums them back to each input's shape.
 #[track_caller]
@@ -112,28 +129,28 @@ impl Tensor {
     /// `self + other` with broadcasting. d/da = 1, d/db = 1.
     #[track_caller]
     pub fn add(&self, other: &Tensor) -> Tensor {
-        let (a, b) = promote("add", self, other);
+        let (a, b) = promoted_values("add", self, other);
         let shape = broadcast_or_panic("add", &a, &b);
         let out = zip_float!("add", &a, &b, shape, |x, y| x + y);
-        record_linear("AddBackward0", &a, &b, out, 1.0)
+        record_linear("AddBackward0", self, other, out, 1.0)
     }
 
     /// `self - other` with broadcasting. d/da = 1, d/db = -1.
     #[track_caller]
     pub fn sub(&self, other: &Tensor) -> Tensor {
-        let (a, b) = promote("sub", self, other);
+        let (a, b) = promoted_values("sub", self, other);
         let shape = broadcast_or_panic("sub", &a, &b);
         let out = zip_float!("sub", &a, &b, shape, |x, y| x - y);
-        record_linear("SubBackward0", &a, &b, out, -1.0)
+        record_linear("SubBackward0", self, other, out, -1.0)
     }
 
     /// `self * other` with broadcasting. d/da = b, d/db = a.
     #[track_caller]
     pub fn mul(&self, other: &Tensor) -> Tensor {
-        let (a, b) = promote("mul", self, other);
+        let (a, b) = promoted_values("mul", self, other);
         let shape = broadcast_or_panic("mul", &a, &b);
         let out = zip_float!("mul", &a, &b, shape, |x, y| x * y);
-        record_binary("MulBackward0", &a, &b, out, |g, a, b, n| {
+        record_binary("MulBackward0", self, other, out, |g, a, b, n| {
             if n == [true, true] {
                 if let Some((ga, gb)) = mul_grads(g, a, b) {
                     return [Some(ga), Some(gb)];
@@ -146,13 +163,14 @@ impl Tensor {
     /// `self / other` with broadcasting. d/da = 1/b, d/db = -a/b^2.
     #[track_caller]
     pub fn div(&self, other: &Tensor) -> Tensor {
-        let (a, b) = promote("div", self, other);
+        let (a, b) = promoted_values("div", self, other);
         let shape = broadcast_or_panic("div", &a, &b);
         let out = zip_float!("div", &a, &b, shape, |x, y| x / y);
-        record_binary("DivBackward0", &a, &b, out, |g, a, b, n| {
+        record_binary("DivBackward0", self, other, out, |g, a, b, n| {
+            // PyTorch's order, `-g * ((a / b) / b)`: no `b * b` to overflow or underflow.
             [
                 n[0].then(|| g.div(b)),
-                n[1].then(|| g.neg().mul(a).div(&b.mul(b))),
+                n[1].then(|| g.neg().mul(&a.div(b).div(b))),
             ]
         })
     }
@@ -181,16 +199,24 @@ impl Tensor {
                 self.shape()
             );
         }
+        // PyTorch's `sum_to`: a 0-d target is a full sum; otherwise one sum over the leading
+        // dims and the dims `shape` has as 1, keeping them, then a view dropping the leading ones.
+        if shape.is_empty() {
+            return self.sum();
+        }
         let lead = self.dim() - shape.len();
-        let mut out = self.clone();
-        for _ in 0..lead {
-            out = out.sum_dim(0, false);
+        let dims: Vec<usize> = (0..lead)
+            .chain((lead..self.dim()).filter(|&d| shape[d - lead] == 1 && self.shape()[d] != 1))
+            .collect();
+        let summed = if dims.is_empty() {
+            self.clone()
+        } else {
+            self.sum_dims_keepdim(&dims)
+        };
+        if lead > 0 {
+            summed.reshape(shape)
+        } else {
+            summed
         }
-        for (d, &size) in shape.iter().enumerate() {
-            if size == 1 && out.shape()[d] != 1 {
-                out = out.sum_dim(d, true);
-            }
-        }
-        out
     }
 }

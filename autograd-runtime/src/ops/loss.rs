@@ -98,7 +98,16 @@ impl Tensor {
                 pytorch_suffix(broadcast_error(a.shape(), b.shape()))
             )
         });
-        let (a, b) = (a.expand(&shape), b.expand(&shape));
+        // Only an operand of another shape is expanded (PyTorch's `broadcast_tensors`): same-shape
+        // operands are the node's inputs directly.
+        let expanded = |t: &Tensor| {
+            if t.shape() == &shape[..] {
+                t.clone()
+            } else {
+                t.expand(&shape)
+            }
+        };
+        let (a, b) = (expanded(&a), expanded(&b));
         let squares = zip_float!("mse_loss", &a, &b, shape.clone(), |x, y| (x - y) * (x - y));
         let total = match &*squares.buffer() {
             Buffer::F32(v) => pairwise_sum(v, |x| x as f64),

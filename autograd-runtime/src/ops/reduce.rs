@@ -118,7 +118,12 @@ impl Tensor {
     pub fn sum_dim(&self, dim: impl Dim, keepdim: bool) -> Tensor {
         let d = wrap_dim("sum_dim", dim, self.dim());
         if self.dim() == 0 {
-            return self.sum();
+            // A 0-d tensor summed over its one (implicit) dim is itself, but still PyTorch's
+            // `sum.dim_IntList` node.
+            let out = crate::no_grad(|| self.sum());
+            return record_unary_output("SumBackward1", &[self], out, || {
+                |_, g| Ok(smallvec::smallvec![Some(g.clone())])
+            });
         }
         let shape = crate::shape::ShapeVec::from_slice(self.shape());
         let (outer, len, inner) = (numel(&shape[..d]), shape[d], numel(&shape[d + 1..]));
@@ -144,6 +149,16 @@ impl Tensor {
                 let g = if keepdim { g.clone() } else { g.unsqueeze(d) };
                 Ok(smallvec::smallvec![Some(g.expand(&shape))])
             }
+        })
+    }
+
+    /// Sum over `dims` (ascending, distinct) keeping each with size 1, recorded as one
+    /// `SumBackward1` node as PyTorch's multi-dim `sum(dims, keepdim=True)`.
+    pub(crate) fn sum_dims_keepdim(&self, dims: &[usize]) -> Tensor {
+        let out = crate::no_grad(|| dims.iter().fold(self.detach(), |t, &d| t.sum_dim(d, true)));
+        let shape = crate::shape::ShapeVec::from_slice(self.shape());
+        record_unary_output("SumBackward1", &[self], out, || {
+            move |_, g| Ok(smallvec::smallvec![Some(g.expand(&shape))])
         })
     }
 

@@ -2,7 +2,9 @@
 
 use super::kernels::{like, map_float};
 use crate::dtype::Element;
-use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
+use crate::graph::{
+    record_scalar_output, record_unary_output, record_unary_saving_output, SavedTensor,
+};
 use crate::Tensor;
 
 impl Tensor {
@@ -11,9 +13,7 @@ impl Tensor {
     pub fn add_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("add", self, |x| x + like(x, s));
-        record_unary_output("AddBackward0", &[self], out, || {
-            |_, g| Ok(smallvec::smallvec![Some(g.clone())])
-        })
+        record_scalar_output("AddBackward0", self, out, || |_, g| Ok(g.clone()))
     }
 
     /// `self - s`. d/dx = 1.
@@ -21,9 +21,7 @@ impl Tensor {
     pub fn sub_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("sub", self, |x| x - like(x, s));
-        record_unary_output("SubBackward0", &[self], out, || {
-            |_, g| Ok(smallvec::smallvec![Some(g.clone())])
-        })
+        record_scalar_output("SubBackward0", self, out, || |_, g| Ok(g.clone()))
     }
 
     /// `s - self`. d/dx = -1.
@@ -41,9 +39,12 @@ impl Tensor {
     pub fn mul_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("mul", self, |x| x * like(x, s));
-        record_unary_output("MulBackward0", &[self], out, || {
-            move |_, g| Ok(smallvec::smallvec![Some(g.mul_scalar(s))])
-        })
+        record_scalar_output(
+            "MulBackward0",
+            self,
+            out,
+            || move |_, g| Ok(g.mul_scalar(s)),
+        )
     }
 
     /// `self / s`. d/dx = 1/s.
@@ -51,9 +52,12 @@ impl Tensor {
     pub fn div_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("div", self, |x| x / like(x, s));
-        record_unary_output("DivBackward0", &[self], out, || {
-            move |_, g| Ok(smallvec::smallvec![Some(g.div_scalar(s))])
-        })
+        record_scalar_output(
+            "DivBackward0",
+            self,
+            out,
+            || move |_, g| Ok(g.div_scalar(s)),
+        )
     }
 
     /// `1 / self`. d/dx = -1/x^2 = -y^2.
