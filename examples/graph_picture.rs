@@ -1,5 +1,5 @@
 //! A picture of the autograd graph, as torchviz's `make_dot` draws it: a two-layer network's
-//! loss, its nodes (`MmBackward0`, `ReluBackward0`, ...), the parameters by name and shape,
+//! loss, its nodes (`AddmmBackward0`, `ReluBackward0`, ...), the parameters by name and shape,
 //! and a hidden activation that retains its grad.
 //!
 //! ```text

@@ -641,7 +641,6 @@ case!(
 chain_case!(
     /// `v @ m` (1-d @ 2-d) is `v.unsqueeze(0).mm(m).squeeze_(0)`: the in-place squeeze is
     /// derivatives.yaml:1680 `squeeze_.dim`, the fifth `squeeze` entry (SqueezeBackward4).
-    #[ignore = "mismatch: PyTorch v @ m (1-d @ 2-d) is SqueezeBackward4(MmBackward0(UnsqueezeBackward0(AccumulateGrad), AccumulateGrad)) (at::matmul ends with an in-place squeeze_(0)); ours ends with SqueezeBackward1"]
     matmul_1d_2d_chain,
     "SqueezeBackward4(MmBackward0(UnsqueezeBackward0(AccumulateGrad), AccumulateGrad))",
     seq(&[2]).matmul(&seq(&[2, 2]))
@@ -684,7 +683,6 @@ case!(
 );
 chain_case!(
     /// `a[2, 3, 4] @ b[1, 4, 5]`: `should_fold` squeezes b's batch dim of 1 and runs one mm.
-    #[ignore = "mismatch: PyTorch a[2,3,4] @ b[1,4,5] folds to UnsafeViewBackward0(MmBackward0(ViewBackward0(AccumulateGrad), SqueezeBackward1(AccumulateGrad))); ours runs a bmm: UnsafeViewBackward0(BmmBackward0(ViewBackward0(ExpandBackward0(..)), ViewBackward0(ExpandBackward0(..))))"]
     matmul_3d_3d_broadcast_batch_chain,
     "UnsafeViewBackward0(MmBackward0(ViewBackward0(AccumulateGrad), SqueezeBackward1(AccumulateGrad)))",
     seq(&[2, 3, 4]).matmul(&seq(&[1, 4, 5]))
@@ -692,12 +690,10 @@ chain_case!(
 case!(
     /// `m[3, 4] @ b[2, 4, 5]`: PyTorch folds through transposes and ends with a
     /// `.contiguous()`-style copy, derivatives.yaml:451 `clone`.
-    #[ignore = "mismatch: PyTorch m[3,4] @ b[2,4,5] is CloneBackward0 (folded as (b^T @ m^T)^T, then copied); ours is UnsafeViewBackward0 over a bmm"]
     matmul_2d_3d, "CloneBackward0", seq(&[3, 4]).matmul(&seq(&[2, 4, 5]))
 );
 chain_case!(
     /// `m[3, 4] @ b[2, 4, 5]`, the whole chain.
-    #[ignore = "mismatch: PyTorch m[3,4] @ b[2,4,5] is CloneBackward0(TransposeBackward0(UnsafeViewBackward0(MmBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), TBackward0(AccumulateGrad))))); ours is UnsafeViewBackward0(BmmBackward0(...))"]
     matmul_2d_3d_chain,
     "CloneBackward0(TransposeBackward0(UnsafeViewBackward0(MmBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), TBackward0(AccumulateGrad)))))",
     seq(&[3, 4]).matmul(&seq(&[2, 4, 5]))
@@ -708,7 +704,6 @@ case!(
 );
 chain_case!(
     /// `v[4] @ b[2, 4, 5]`: folded as `b^T` (copied) times `v` with `mv`.
-    #[ignore = "mismatch: PyTorch v[4] @ b[2,4,5] is UnsafeViewBackward0(MvBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), AccumulateGrad)); ours runs a bmm: UnsafeViewBackward0(BmmBackward0(...))"]
     matmul_1d_3d_chain,
     "UnsafeViewBackward0(MvBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), AccumulateGrad))",
     seq(&[4]).matmul(&seq(&[2, 4, 5]))
@@ -716,7 +711,6 @@ chain_case!(
 chain_case!(
     /// `a[2, 1, 3, 4] @ b[5, 4, 2]`: the broadcast operands are not contiguous after
     /// `expand`, so `reshape` copies (`clone` + `_unsafe_view`) before the bmm.
-    #[ignore = "mismatch: PyTorch a[2,1,3,4] @ b[5,4,2] is UnsafeViewBackward0(BmmBackward0(UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad))), UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad))))); ours has ViewBackward0(ExpandBackward0(..)) for each operand"]
     matmul_4d_3d_broadcast_chain,
     "UnsafeViewBackward0(BmmBackward0(UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad))), UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad)))))",
     seq(&[2, 1, 3, 4]).matmul(&seq(&[5, 4, 2]))
@@ -797,7 +791,6 @@ case!(
 case!(
     /// `y.fill_(7.0)`: derivatives.yaml:701 `fill_.Scalar`, the third `fill` entry after
     /// `fill.Scalar` (FillBackward0, line 691) and `fill.Tensor` (FillBackward1, line 696).
-    #[ignore = "mismatch: PyTorch y.fill_(7.0) on a non-leaf is FillBackward2 (derivatives.yaml:701 fill_.Scalar has its own entry, the third `fill`); ours is FillBackward0"]
     fill_inplace, "FillBackward2", {
         let y = seq(&[2]).neg();
         y.fill_(7.0);
@@ -834,7 +827,6 @@ case!(
 chain_case!(
     /// float32 `y.add_(float64 a)`: derivatives.yaml:229 `add.Tensor`; the result is cast back
     /// to float32 inside the kernel, with no `_to_copy` node.
-    #[ignore = "mismatch: PyTorch float32 y.add_(float64 a) is AddBackward0(NegBackward0(AccumulateGrad), AccumulateGrad); ours is ToCopyBackward0(AddBackward0(ToCopyBackward0(NegBackward0(AccumulateGrad)), AccumulateGrad)) (promotion and the cast back recorded as nodes)"]
     add_inplace_mixed_dtype_chain,
     "AddBackward0(NegBackward0(AccumulateGrad), AccumulateGrad)",
     {
@@ -845,7 +837,6 @@ chain_case!(
 );
 case!(
     /// float32 `y.add_(float64 a)`: derivatives.yaml:229 `add.Tensor`.
-    #[ignore = "mismatch: PyTorch float32 y.add_(float64 a) leaves y.grad_fn AddBackward0; ours leaves ToCopyBackward0 (the cast back to float32 is recorded)"]
     add_inplace_mixed_dtype, "AddBackward0", {
         let y = seq32(&[2]).neg();
         y.add_(seq(&[2]));
@@ -959,32 +950,27 @@ fn linear(bias: bool) -> Linear {
 chain_case!(
     /// `Linear(3, 2)(x[4, 3])`: a 2-d input with bias is one `addmm` (derivatives.yaml:256),
     /// inputs `bias, input, weight.t()`.
-    #[ignore = "mismatch: PyTorch Linear on a 2-d input with bias is AddmmBackward0(AccumulateGrad, AccumulateGrad, TBackward0(AccumulateGrad)); ours is AddBackward0(MmBackward0(AccumulateGrad, TBackward0(AccumulateGrad)), AccumulateGrad)"]
     linear_2d_chain,
     "AddmmBackward0(AccumulateGrad, AccumulateGrad, TBackward0(AccumulateGrad))",
     linear(true).forward(&seq(&[4, 3]))
 );
 case!(
     /// `Linear(3, 2)(x[4, 3])`: derivatives.yaml:256 `addmm`.
-    #[ignore = "mismatch: PyTorch Linear on a 2-d input with bias is AddmmBackward0; ours is AddBackward0"]
     linear_2d, "AddmmBackward0", linear(true).forward(&seq(&[4, 3]))
 );
 case!(
     /// `Linear(3, 2)(x[2, 4, 3])`: flattened to 2-d, `addmm`, then derivatives.yaml:1919
     /// `_unsafe_view`.
-    #[ignore = "mismatch: PyTorch Linear on a 3-d input is UnsafeViewBackward0(AddmmBackward0(..)); ours is ViewBackward0(AddBackward0(..))"]
     linear_3d, "UnsafeViewBackward0", linear(true).forward(&seq(&[2, 4, 3]))
 );
 chain_case!(
     /// `Linear(3, 2)(x[2, 4, 3])`, the whole chain.
-    #[ignore = "mismatch: PyTorch Linear on a 3-d input is UnsafeViewBackward0(AddmmBackward0(AccumulateGrad, ViewBackward0(AccumulateGrad), TBackward0(AccumulateGrad))); ours is ViewBackward0(AddBackward0(MmBackward0(ViewBackward0(..), TBackward0(..)), AccumulateGrad))"]
     linear_3d_chain,
     "UnsafeViewBackward0(AddmmBackward0(AccumulateGrad, ViewBackward0(AccumulateGrad), TBackward0(AccumulateGrad)))",
     linear(true).forward(&seq(&[2, 4, 3]))
 );
 case!(
     /// `Linear(3, 2)(x[3])`: derivatives.yaml:1919 `_unsafe_view` over `addmm`.
-    #[ignore = "mismatch: PyTorch Linear on a 1-d input is UnsafeViewBackward0(AddmmBackward0(..)); ours is ViewBackward0(AddBackward0(..))"]
     linear_1d, "UnsafeViewBackward0", linear(true).forward(&seq(&[3]))
 );
 chain_case!(
@@ -997,13 +983,11 @@ chain_case!(
 case!(
     /// `Linear(3, 2, bias=False)(x[2, 4, 3])`: a folded `matmul`, derivatives.yaml:1919
     /// `_unsafe_view`.
-    #[ignore = "mismatch: PyTorch Linear without bias on a 3-d input is UnsafeViewBackward0(MmBackward0(ViewBackward0(..), TBackward0(..))) (a folded matmul); ours is ViewBackward0(MmBackward0(..))"]
     linear_3d_no_bias, "UnsafeViewBackward0", linear(false).forward(&seq(&[2, 4, 3]))
 );
 case!(
     /// `Linear(3, 2, bias=False)(x[3])`: `matmul` 1-d @ 2-d ends in `squeeze_`,
     /// derivatives.yaml:1680 `squeeze_.dim`.
-    #[ignore = "mismatch: PyTorch Linear without bias on a 1-d input is SqueezeBackward4(MmBackward0(UnsqueezeBackward0(..), TBackward0(..))) (matmul's in-place squeeze_); ours is ViewBackward0 (reshape to [1, 3], mm, reshape back)"]
     linear_1d_no_bias, "SqueezeBackward4", linear(false).forward(&seq(&[3]))
 );
 case!(

@@ -149,7 +149,10 @@ impl Linear {
 }
 
 impl Module for Linear {
-    /// `x W^T + b` over the last dim of `x`.
+    /// `x W^T + b` over the last dim of `x`, recording PyTorch's graph
+    /// (`torch.nn.functional.linear`): with a bias, one `addmm` (`AddmmBackward0`), over `x`
+    /// flattened to 2-d and viewed back (`UnsafeViewBackward0`) unless `x` is 2-d; without a
+    /// bias, `x.matmul(W^T)`.
     ///
     /// # Panics
     /// When the last dim of `input` is not `in_features`.
@@ -163,23 +166,20 @@ impl Module for Linear {
                 self.weight.shape()
             );
         }
+        let Some(bias) = &self.bias else {
+            return input.matmul(&self.weight.t());
+        };
+        if input.dim() == 2 {
+            return bias.addmm(input, &self.weight.t());
+        }
+        // PyTorch's `_flatten_nd_linear`: a (contiguous) input of any other rank is viewed as
+        // [rows, in_features], and the product viewed back.
         let lead = &input.shape()[..input.dim() - 1];
         let rows: usize = lead.iter().product();
-        let x = if input.dim() == 2 {
-            input.clone()
-        } else {
-            input.reshape(&[rows, in_f])
-        };
-        let mut y = x.matmul(&self.weight.t());
-        if let Some(b) = &self.bias {
-            y = y.add(b);
-        }
-        if input.dim() == 2 {
-            return y;
-        }
+        let flat = input.reshape(&[rows, in_f]);
         let mut out_shape = lead.to_vec();
         out_shape.push(out_f);
-        y.reshape(&out_shape)
+        bias.addmm(&flat, &self.weight.t()).unsafe_view(&out_shape)
     }
 
     fn named_parameters(&self) -> Vec<(String, Tensor)> {

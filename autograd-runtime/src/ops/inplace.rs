@@ -10,17 +10,96 @@
 //! - on a tensor that is part of a graph, or with an operand that requires grad, the op
 //!   rebases the tensor's history onto its own node, as PyTorch does (`y = x * 2; y.mul_(3)`
 //!   gives `y.grad_fn()` `MulBackward0` and `x.grad` 6; `zero_`/`fill_` give
-//!   `ZeroBackward0`/`FillBackward0`, `copy_` `CopyBackwards`). It is refused when the
+//!   `ZeroBackward0`/`FillBackward2`, `copy_` `CopyBackwards`). It is refused when the
 //!   storage is shared with another tensor (a view, a `detach()`, a value saved for
 //!   backward), whose history could not follow: use the out-of-place op there.
 
 use super::compare::CompareOperand;
 use crate::grad_mode::{is_grad_enabled, no_grad};
-use crate::graph::{needs_grad, record_one, record_unary_output, BackwardFn};
-use crate::shape::{broadcast_error, broadcast_shapes, pytorch_suffix};
+use crate::graph::{
+    needs_grad, record_one, record_unary_output, BackwardCtx, BackwardFn, SavedTensor,
+};
+use crate::shape::{broadcast_error, broadcast_shapes, pytorch_suffix, ShapeVec};
 use crate::storage::Buffer;
 use crate::Tensor;
 use std::sync::Arc;
+
+/// The arithmetic of `add_`, `sub_`, `mul_` and `div_`.
+#[derive(Clone, Copy)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Arith {
+    /// The out-of-place op (recorded as usual).
+    #[track_caller]
+    fn apply(self, a: &Tensor, b: &Tensor) -> Tensor {
+        match self {
+            Arith::Add => a.add(b),
+            Arith::Sub => a.sub(b),
+            Arith::Mul => a.mul(b),
+            Arith::Div => a.div(b),
+        }
+    }
+
+    /// The node PyTorch records for the op, in place or not.
+    fn node(self) -> &'static str {
+        match self {
+            Arith::Add => "AddBackward0",
+            Arith::Sub => "SubBackward0",
+            Arith::Mul => "MulBackward0",
+            Arith::Div => "DivBackward0",
+        }
+    }
+
+    /// `a op b` computed in the promoted dtype and stored in `a`'s narrower dtype (a float32
+    /// `a` with a float64 `b`), recorded as one node on `a` and `b` whose output is float32:
+    /// PyTorch's in-place kernel casts the result back with no `_to_copy` node, and its
+    /// engine hands each operand its gradient in its own dtype.
+    #[track_caller]
+    fn narrowing(self, a: &Tensor, b: &Tensor) -> Tensor {
+        let out = no_grad(|| self.apply(&a.detach(), &b.detach()).to_dtype(a.dtype()));
+        if !needs_grad(&[a, b]) {
+            return out;
+        }
+        // add and sub need no operand values (nothing saved, as PyTorch); mul and div both.
+        let saved = matches!(self, Arith::Mul | Arith::Div)
+            .then(|| (SavedTensor::new(a), SavedTensor::new(b)));
+        let (shape_a, shape_b) = (
+            ShapeVec::from_slice(a.shape()),
+            ShapeVec::from_slice(b.shape()),
+        );
+        let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
+            let g = &grads[0];
+            let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
+            let operands = match &saved {
+                Some((sa, sb)) => Some((sa.get(ctx)?, sb.get(ctx)?)),
+                None => None,
+            };
+            // The out-of-place ops' rules (binary.rs), then summed back to each shape.
+            let [ga, gb] = match (self, &operands) {
+                (Arith::Add, _) => [needs[0].then(|| g.clone()), needs[1].then(|| g.clone())],
+                (Arith::Sub, _) => [needs[0].then(|| g.clone()), needs[1].then(|| g.neg())],
+                (Arith::Mul, Some((a, b))) => {
+                    [needs[0].then(|| g.mul(b)), needs[1].then(|| g.mul(a))]
+                }
+                (Arith::Div, Some((a, b))) => [
+                    needs[0].then(|| g.div(b)),
+                    needs[1].then(|| g.neg().mul(&a.div(b).div(b))),
+                ],
+                _ => unreachable!("mul and div save their operands"),
+            };
+            Ok(smallvec::smallvec![
+                ga.map(|g| g.sum_to_size(&shape_a)),
+                gb.map(|g| g.sum_to_size(&shape_b)),
+            ])
+        };
+        record_one(self.node(), &[a, b], out, backward)
+    }
+}
 
 /// PyTorch's sentence for `dst.copy_(src)` when `src` does not broadcast to `dst`'s shape: the
 /// autograd layer refuses a leaf that requires grad first; then the copy's iterator broadcasts
@@ -134,14 +213,9 @@ impl Tensor {
         self
     }
 
-    /// `self = f(self, other)` for an elementwise op whose broadcast shape must be `self`'s.
+    /// `self = self op other` for an elementwise op whose broadcast shape must be `self`'s.
     #[track_caller]
-    fn binary_inplace(
-        &self,
-        op: &str,
-        other: Tensor,
-        f: fn(&Tensor, &Tensor) -> Tensor,
-    ) -> &Tensor {
+    fn binary_inplace(&self, op: &str, other: Tensor, arith: Arith) -> &Tensor {
         self.check_floating(op);
         let records = self.inplace_records(op, Some(&other));
         let shape = broadcast_shapes(self.shape(), other.shape());
@@ -163,9 +237,14 @@ impl Tensor {
             }
         }
         if records {
-            return self.rebase_inplace(op, |old| f(old, &other));
+            let narrows = other.dtype().is_floating_point()
+                && self.dtype().promote(other.dtype()) != self.dtype();
+            if narrows {
+                return self.rebase_inplace(op, |old| arith.narrowing(old, &other));
+            }
+            return self.rebase_inplace(op, |old| arith.apply(old, &other));
         }
-        let result = no_grad(|| f(&self.detach(), &other.detach()));
+        let result = no_grad(|| arith.apply(&self.detach(), &other.detach()));
         self.assign(result)
     }
 
@@ -187,25 +266,25 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn add_(&self, other: impl CompareOperand) -> &Tensor {
-        self.binary_inplace("add_", other.into_operand(self), Tensor::add)
+        self.binary_inplace("add_", other.into_operand(self), Arith::Add)
     }
 
     /// `self -= other` in place; see [`Tensor::add_`].
     #[track_caller]
     pub fn sub_(&self, other: impl CompareOperand) -> &Tensor {
-        self.binary_inplace("sub_", other.into_operand(self), Tensor::sub)
+        self.binary_inplace("sub_", other.into_operand(self), Arith::Sub)
     }
 
     /// `self *= other` in place; see [`Tensor::add_`].
     #[track_caller]
     pub fn mul_(&self, other: impl CompareOperand) -> &Tensor {
-        self.binary_inplace("mul_", other.into_operand(self), Tensor::mul)
+        self.binary_inplace("mul_", other.into_operand(self), Arith::Mul)
     }
 
     /// `self /= other` in place; see [`Tensor::add_`].
     #[track_caller]
     pub fn div_(&self, other: impl CompareOperand) -> &Tensor {
-        self.binary_inplace("div_", other.into_operand(self), Tensor::div)
+        self.binary_inplace("div_", other.into_operand(self), Arith::Div)
     }
 
     /// Sets every element to `value` in place; returns `self`.
@@ -219,7 +298,8 @@ impl Tensor {
     #[track_caller]
     pub fn fill_(&self, value: f64) -> &Tensor {
         if self.inplace_records("fill_", None) {
-            return self.rebase_inplace("fill_", |old| old.filled("FillBackward0", value));
+            // PyTorch's `fill_.Scalar` entry, the third `fill` one: FillBackward2.
+            return self.rebase_inplace("fill_", |old| old.filled("FillBackward2", value));
         }
         *self.inner.storage.write() = Buffer::filled(self.dtype(), self.numel(), value);
         self

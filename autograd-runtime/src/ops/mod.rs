@@ -1,5 +1,6 @@
 //! Every op: its forward kernel and, beside it, its backward rule.
 
+mod addmm;
 pub(crate) mod binary;
 mod compare;
 mod dropout;
@@ -10,12 +11,15 @@ mod join;
 pub(crate) mod kernels;
 mod loss;
 mod matmul;
+mod matmul_checks;
+mod matmul_dispatch;
 mod operators;
 mod reduce;
 mod scalar;
 mod select;
 mod shape_ops;
 mod softmax;
+mod strided;
 mod unary;
 
 pub use compare::CompareOperand;

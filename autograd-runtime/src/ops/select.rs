@@ -275,8 +275,9 @@ impl Tensor {
     }
 
     /// Limits every element to `[min, max]` (all become `max` when `min > max`, as PyTorch;
-    /// NaN stays NaN). The gradient passes where `min <= x <= max`, bounds included
-    /// (`ClampBackward1`).
+    /// NaN stays NaN, and a NaN bound makes every element NaN). The gradient passes only
+    /// strictly inside, where `min < x < max` (`ClampBackward1`, torch 2.15's
+    /// `clamp_backward`): at a bound it is 0. The bounds are compared in the tensor's dtype.
     ///
     /// ```
     /// use autograd::tensor;
@@ -284,40 +285,47 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn clamp(&self, min: f64, max: f64) -> Tensor {
-        let out = map_float!("clamp", self, |x| {
-            let low = if x < like(x, min) { like(x, min) } else { x };
-            if low > like(x, max) {
-                like(x, max)
-            } else {
-                low
-            }
-        });
+        let out = if min.is_nan() || max.is_nan() {
+            // ATen fills the result with NaN.
+            map_float!("clamp", self, |x| like(x, f64::NAN))
+        } else {
+            map_float!("clamp", self, |x| {
+                let low = if x < like(x, min) { like(x, min) } else { x };
+                if low > like(x, max) {
+                    like(x, max)
+                } else {
+                    low
+                }
+            })
+        };
         let (min, max) = (in_dtype(self.dtype(), min), in_dtype(self.dtype(), max));
-        self.record_clamp("ClampBackward1", out, move |e| e >= min && e <= max)
+        self.record_clamp("ClampBackward1", out, move |e| e > min && e < max)
     }
 
-    /// `max(x, min)` elementwise; the gradient passes where `x >= min` (`ClampMinBackward0`).
+    /// `max(x, min)` elementwise (NaN everywhere when `min` is NaN); the gradient passes only
+    /// where `x > min` (`ClampMinBackward0`, derivatives.yaml's `where(self > min, grad, 0)`).
     #[track_caller]
     pub fn clamp_min(&self, min: f64) -> Tensor {
-        let out = map_float!("clamp_min", self, |x| if x < like(x, min) {
+        let out = map_float!("clamp_min", self, |x| if min.is_nan() || x < like(x, min) {
             like(x, min)
         } else {
             x
         });
         let min = in_dtype(self.dtype(), min);
-        self.record_clamp("ClampMinBackward0", out, move |e| e >= min)
+        self.record_clamp("ClampMinBackward0", out, move |e| e > min)
     }
 
-    /// `min(x, max)` elementwise; the gradient passes where `x <= max` (`ClampMaxBackward0`).
+    /// `min(x, max)` elementwise (NaN everywhere when `max` is NaN); the gradient passes only
+    /// where `x < max` (`ClampMaxBackward0`, derivatives.yaml's `where(self < max, grad, 0)`).
     #[track_caller]
     pub fn clamp_max(&self, max: f64) -> Tensor {
-        let out = map_float!("clamp_max", self, |x| if x > like(x, max) {
+        let out = map_float!("clamp_max", self, |x| if max.is_nan() || x > like(x, max) {
             like(x, max)
         } else {
             x
         });
         let max = in_dtype(self.dtype(), max);
-        self.record_clamp("ClampMaxBackward0", out, move |e| e <= max)
+        self.record_clamp("ClampMaxBackward0", out, move |e| e < max)
     }
 
     /// Records a clamp whose gradient is `where(passes(x), grad, 0)`.

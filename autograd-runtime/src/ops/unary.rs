@@ -2,7 +2,11 @@
 
 use super::fast_paths::{map_fast, zip_fast, Kernels, ZipKernels};
 use super::kernels::{like, map_float};
-use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
+use crate::grad_mode::no_grad;
+use crate::graph::{
+    needs_grad, record_one, record_unary_output, record_unary_saving_output, BackwardCtx,
+    SavedTensor,
+};
 use crate::kernels::parallel::Cost;
 use crate::kernels::FastMath;
 use crate::Tensor;
@@ -113,6 +117,11 @@ impl Tensor {
     /// `x^exponent` for a scalar exponent. d/dx = exponent * x^(exponent - 1) (0 when the
     /// exponent is 0, as PyTorch).
     ///
+    /// Like ATen's CPU kernel, some exponents are computed without `powf`: 0.5 as `sqrt(x)`,
+    /// -0.5 as `1 / sqrt(x)`, -1 as `1 / x`, 2 as `x * x`, 3 as `x * x * x` and -2 as
+    /// `1 / (x * x)`; so `(-0)^0.5` is -0 and `(-0)^-0.5` is -inf (as PyTorch, where C's `pow`
+    /// gives +0 and +inf), which makes the gradient of `x^0.5` at -0 `0.5 * (-0)^-0.5 = -inf`.
+    ///
     /// ```
     /// use autograd::Tensor;
     /// let x = Tensor::from_vec(vec![3.0f64], &[1]).requires_grad_(true);
@@ -121,8 +130,19 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn pow(&self, exponent: f64) -> Tensor {
+        // (`powf` already gives ATen's 1 for exponent 0, NaN included, and x for exponent 1.)
         let out = if exponent == 2.0 {
             map_float!("pow", self, |x| x * x)
+        } else if exponent == 3.0 {
+            map_float!("pow", self, |x| x * x * x)
+        } else if exponent == -2.0 {
+            map_float!("pow", self, |x| like(x, 1.0) / (x * x))
+        } else if exponent == 0.5 {
+            map_float!("pow", self, |x| x.sqrt())
+        } else if exponent == -0.5 {
+            map_float!("pow", self, |x| like(x, 1.0) / x.sqrt())
+        } else if exponent == -1.0 {
+            map_float!("pow", self, |x| like(x, 1.0) / x)
         } else {
             map_float!("pow", self, |x| x.powf(like(x, exponent)))
         };
@@ -156,7 +176,8 @@ impl Tensor {
     );
 
     plain_input_rule_op!(
-        /// Absolute value. d/dx = sign(x), 0 at 0 (PyTorch's subgradient).
+        /// Absolute value. d/dx = sign(x): 0 at 0 (PyTorch's subgradient) and at NaN (ATen's
+        /// `sgn(NaN)` is 0).
         abs, "AbsBackward0", |x| x.abs(), |g, x| g.mul(&x.sign())
     );
 
@@ -193,18 +214,26 @@ impl Tensor {
             let input = SavedTensor::new(self);
             move |ctx, g| {
                 if ctx.create_graph() {
-                    // The mask is built from recorded ops (sign, relu) on the input, so a
-                    // second derivative is zero rather than "not in the graph", as PyTorch's
-                    // threshold_backward gives.
-                    let mask = input.get(ctx)?.sign().relu();
-                    return Ok(smallvec::smallvec![Some(g.mul(&mask))]);
+                    // Recorded as PyTorch's ThresholdBackwardBackward0, with an edge to the
+                    // input: a second derivative is zero rather than "not in the graph".
+                    return Ok(smallvec::smallvec![Some(relu_grad_recorded(
+                        g,
+                        &input.get(ctx)?
+                    ))]);
                 }
                 Ok(smallvec::smallvec![Some(relu_grad(g, &output.get(ctx)?))])
             }
         })
     }
 
-    /// -1, 0 or 1 by the sign of each element (NaN stays NaN); not differentiable (zero gradient).
+    /// -1, 0 or 1 by the sign of each element; 0 (+0) at ±0 and at NaN, as ATen's
+    /// `(0 < x) - (x < 0)`. Not differentiable (zero gradient).
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let x = Tensor::from_vec(vec![f64::NAN, -0.0, -2.0, 3.0], &[4]);
+    /// assert_eq!(x.sign().to_vec(), vec![0.0, 0.0, -1.0, 1.0]);
+    /// ```
     #[track_caller]
     pub fn sign(&self) -> Tensor {
         let out = map_float!("sign", self, |x| {
@@ -213,7 +242,7 @@ impl Tensor {
             } else if x < like(x, 0.0) {
                 like(x, -1.0)
             } else {
-                x
+                like(x, 0.0)
             }
         });
         record_unary_output("SignBackward0", &[self], out, || {
@@ -229,6 +258,32 @@ pub(crate) fn relu_grad(g: &Tensor, y: &Tensor) -> Tensor {
     let kernels: ZipKernels = (relu_backward::<f32>, relu_backward::<f64>);
     zip_fast(g, y, Cost::Arithmetic, kernels)
         .unwrap_or_else(|| Tensor::where_cond(&y.le(0.0), &g.zeros_like(), g))
+}
+
+/// [`relu_grad`] recorded for `create_graph` (PyTorch's `threshold_backward(grad, x, 0)`,
+/// node `ThresholdBackwardBackward0`): the same values (the gradient passes at NaN), a
+/// gradient `threshold_backward(gg, x, 0)` to `g` and zeros to `x` (derivatives.yaml's
+/// `threshold_backward` entry).
+pub(crate) fn relu_grad_recorded(g: &Tensor, x: &Tensor) -> Tensor {
+    let out = no_grad(|| relu_grad(&g.detach(), &x.detach()));
+    if !needs_grad(&[g, x]) {
+        return out;
+    }
+    let saved = SavedTensor::new(x);
+    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
+        let gg = &grads[0];
+        let x = saved.get(ctx)?;
+        let to_g = ctx.needs_input_grad(0).then(|| {
+            if ctx.create_graph() {
+                relu_grad_recorded(gg, &x)
+            } else {
+                relu_grad(gg, &x)
+            }
+        });
+        let to_x = ctx.needs_input_grad(1).then(|| gg.zeros_like());
+        Ok(smallvec::smallvec![to_g, to_x])
+    };
+    record_one("ThresholdBackwardBackward0", &[g, x], out, backward)
 }
 
 /// `out = y <= 0 ? 0 : g`, elementwise.
