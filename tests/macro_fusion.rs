@@ -350,3 +350,33 @@ fn subgradients_at_zero_and_nan_are_the_tapes() {
         }
     }
 }
+
+#[differentiable]
+fn relu_sum(x: &Tensor) -> Tensor {
+    (x.relu() * 3.0).sum()
+}
+
+#[test]
+fn relu_under_create_graph_passes_the_gradient_at_nan_as_the_tape() {
+    // PyTorch records threshold_backward (ThresholdBackwardBackward0): 3 at NaN and x > 0, 0 at
+    // x <= 0; the second derivative through the mask is 0.
+    let values = vec![f64::NAN, 0.0, -1.0, 2.0];
+    let x = Tensor::from_vec(values.clone(), &[4]).requires_grad_(true);
+    let grads = autograd::grad(&[&relu_sum(&x)], &[&x])
+        .create_graph(true)
+        .run()
+        .expect("grad");
+    assert_eq!(
+        grads[0].as_ref().expect("grad").to_vec(),
+        vec![3.0, 0.0, 0.0, 3.0]
+    );
+    let tape = Tensor::from_vec(values, &[4]).requires_grad_(true);
+    let tape_grads = autograd::grad(&[&(tape.relu() * 3.0).sum()], &[&tape])
+        .create_graph(true)
+        .run()
+        .expect("grad");
+    assert_eq!(
+        tape_grads[0].as_ref().expect("grad").to_vec(),
+        vec![3.0, 0.0, 0.0, 3.0]
+    );
+}

@@ -38,10 +38,6 @@ const FIXTURE: &str = include_str!("fixtures/torch_reference.json");
 /// 2.15); see the module docs.
 const KNOWN_MISMATCHES: &[(&str, &str)] = &[
     (
-        "relu/f64/negzero",
-        "relu(-0.0): torch keeps -0.0, ours gives +0.0",
-    ),
-    (
         "norm/f64/zeros",
         "second derivative of norm at 0: torch NaN (0 * inf in its double backward), ours 0 (constant gradient)",
     ),
@@ -54,28 +50,12 @@ const KNOWN_MISMATCHES: &[(&str, &str)] = &[
         "f32 norm: torch squares in f32 and overflows to inf (gradient 0), ours accumulates in f64 (2e30)",
     ),
     (
-        "sum/f64/negzeros",
-        "sum of -0.0s: torch's reduction starts from +0.0 (gives 0.0), ours gives -0.0",
-    ),
-    (
-        "mean/f64/negzeros",
-        "mean of -0.0s: torch 0.0, ours -0.0 (as sum)",
-    ),
-    (
-        "sum_dim/f64/negzeros",
-        "sum_dim over -0.0s: torch 0.0, ours -0.0 (as sum)",
-    ),
-    (
         "max/f64/mixed_zeros",
         "max() of tied -0.0/+0.0: torch returns the last tied element, ours the first",
     ),
     (
         "min/f64/mixed_zeros",
         "min() of tied +0.0/-0.0: torch returns the last tied element, ours the first",
-    ),
-    (
-        "minimum/f64/negzero",
-        "minimum on ties (-0.0 vs +0.0): torch returns self, ours other (maximum returns self, as torch)",
     ),
     (
         "dot/f64/negzero",

@@ -20,8 +20,8 @@ pub use adjoint::{
     accumulate, matmul_backward, mean_backward, mean_dim_backward, norm_backward, sum_dim_backward,
 };
 pub use fast_adjoint::{
-    cos_backward, exp_backward, ln_backward, relu_backward, sigmoid_backward, sin_backward,
-    tanh_backward,
+    cos_backward, exp_backward, ln_backward, relu_backward, relu_backward_recorded,
+    sigmoid_backward, sin_backward, tanh_backward,
 };
 pub use fused::{fusable, fused_backward, fused_forward, Reduce, CHUNK, LANES};
 pub use fused_math::FusedMath;

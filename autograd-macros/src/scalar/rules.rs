@@ -72,8 +72,8 @@ impl UnaryFn {
             UnaryFn::Tanh => math.call("tanh", x),
             UnaryFn::Abs => quote!(#x.abs()),
             UnaryFn::Sigmoid => math.sigmoid(x),
-            // NaN stays NaN and -0 becomes 0, as in PyTorch (and the runtime's `relu`).
-            UnaryFn::Relu => quote!(if #x <= 0.0 { 0.0 } else { #x }),
+            // Negatives become 0; NaN and -0 stay, as in PyTorch (and the runtime's `relu`).
+            UnaryFn::Relu => quote!(if #x < 0.0 { 0.0 } else { #x }),
         }
     }
 

@@ -26,6 +26,12 @@ pub fn relu_backward(g: &Tensor, x: &Tensor) -> Tensor {
     crate::ops::relu_grad(g, x)
 }
 
+/// [`relu_backward`] recorded for `create_graph`, as PyTorch's `ThresholdBackwardBackward0`
+/// (the gradient passes at NaN; its own gradient is the same mask).
+pub fn relu_backward_recorded(g: &Tensor, x: &Tensor) -> Tensor {
+    crate::ops::relu_grad_recorded(g, x)
+}
+
 fast_adjoint!(
     /// `e^x` with output `y`: `g y`.
     exp_backward, fast_exp_backward, Cost::Arithmetic, |g, y| g.mul(y)

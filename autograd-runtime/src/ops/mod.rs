@@ -24,4 +24,4 @@ mod unary;
 
 pub use compare::CompareOperand;
 pub(crate) use fast_paths::{zip_fast, ZipKernels};
-pub(crate) use unary::relu_grad;
+pub(crate) use unary::{relu_grad, relu_grad_recorded};

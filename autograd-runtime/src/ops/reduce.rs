@@ -19,7 +19,9 @@ fn divide_in(dtype: DType, a: f64, b: f64) -> f64 {
 pub(crate) fn pairwise_sum<T: Copy>(v: &[T], f: impl Fn(T) -> f64 + Copy) -> f64 {
     const BLOCK: usize = 128;
     if v.len() <= BLOCK {
-        return v.iter().map(|&x| f(x)).sum();
+        // From +0 as PyTorch's accumulators (std's float `sum` starts at -0, so a sum of
+        // negative zeros would stay -0).
+        return v.iter().fold(0.0, |acc, &x| acc + f(x));
     }
     let (left, right) = v.split_at(v.len() / 2);
     pairwise_sum(left, f) + pairwise_sum(right, f)
@@ -38,9 +40,9 @@ fn sum_along<T: Float>(v: &[T], outer: usize, len: usize, inner: usize) -> Vec<T
             continue;
         }
         for i in 0..inner {
-            let column: f64 = (0..len)
-                .map(|k| crate::dtype::Element::to_f64(v[base + k * inner + i]))
-                .sum();
+            let column: f64 = (0..len).fold(0.0, |acc, k| {
+                acc + crate::dtype::Element::to_f64(v[base + k * inner + i])
+            });
             out.push(T::from_f64(column));
         }
     }

@@ -240,7 +240,8 @@ impl Tensor {
         let out = zip_float!(op, &a, &b, shape, |x, y| {
             if x.is_nan() || y.is_nan() {
                 x + y
-            } else if (x >= y) == is_max {
+            } else if (is_max && x >= y) || (!is_max && x <= y) {
+                // Ties (also -0 against +0) give `self`, as PyTorch.
                 x
             } else {
                 y

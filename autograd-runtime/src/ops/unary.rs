@@ -204,11 +204,11 @@ impl Tensor {
     /// `max(x, 0)` (NaN stays NaN). d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
     #[track_caller]
     pub fn relu(&self) -> Tensor {
-        // NaN stays NaN (as PyTorch); -0 becomes 0.
-        let out = map_float!("relu", self, |x| if x > like(x, 0.0) || x.is_nan() {
-            x
-        } else {
+        // Negatives become 0; NaN and -0 stay as they are (as PyTorch).
+        let out = map_float!("relu", self, |x| if x < like(x, 0.0) {
             like(x, 0.0)
+        } else {
+            x
         });
         record_unary_saving_output("ReluBackward0", &[self], out, |output| {
             let input = SavedTensor::new(self);

@@ -188,9 +188,11 @@ fn unary(f: UnaryFn, g: &Ident, x: &Ident, y: &Ident, scope: &Scope, krate: &Pat
         // d |x| = sign(x), 0 at 0
         UnaryFn::Abs => quote!(#g.mul(&#x.sign())),
         // d relu(x) = 0 where relu(x) <= 0, else 1 (0 at 0, the gradient passes at NaN), as
-        // the runtime's ReluBackward0; under create_graph the mask is built from recorded ops
-        // so a second derivative through it is 0
-        UnaryFn::Relu if scope.create_graph => quote!(#g.mul(&#x.sign().relu())),
+        // the runtime's ReluBackward0; under create_graph recorded as PyTorch's
+        // ThresholdBackwardBackward0, so a second derivative through the mask is 0
+        UnaryFn::Relu if scope.create_graph => {
+            quote!(#krate::__private::relu_backward_recorded(&#g, &#x))
+        }
         UnaryFn::Relu => quote!(#krate::__private::relu_backward(&#g, &#x)),
     }
 }
