@@ -2,6 +2,7 @@
 
 mod addmm;
 pub(crate) mod binary;
+mod clamp;
 mod compare;
 mod dropout;
 mod fast_paths;

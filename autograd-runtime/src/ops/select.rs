@@ -1,10 +1,10 @@
 //! Selecting values: max/min (over everything and along a dim), elementwise maximum/minimum,
-//! clamp, where and masked_fill. Subgradients at ties and kinks follow PyTorch's
-//! `derivatives.yaml`.
+//! where and masked_fill (clamp is in `clamp.rs`). Subgradients at ties and kinks follow
+//! PyTorch's `derivatives.yaml`.
 
 use super::binary::{broadcast_or_panic, promote};
 use super::indexing::{around_dim, float_kernel, reduced_shape};
-use super::kernels::{like, map_float, zip_float};
+use super::kernels::zip_float;
 use crate::dtype::Float;
 use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
 use crate::shape::{
@@ -46,22 +46,13 @@ fn arg_extremum<T: Float>(
 }
 
 /// A `Bool` tensor of `x`'s shape: `f` of each element.
-fn bool_mask(x: &Tensor, f: impl Fn(f64) -> bool) -> Tensor {
+pub(super) fn bool_mask(x: &Tensor, f: impl Fn(f64) -> bool) -> Tensor {
     let mask = x.to_vec().into_iter().map(f).collect();
     Tensor::from_buffer(Buffer::Bool(mask), x.shape())
 }
 
-/// `value` rounded to `dtype`, so comparisons see the bound the forward used.
-fn in_dtype(dtype: DType, value: f64) -> f64 {
-    if dtype == DType::F32 {
-        value as f32 as f64
-    } else {
-        value
-    }
-}
-
 /// A 0-d zero of `like`'s dtype (PyTorch's `at::scalar_tensor(0., grad.options())`).
-fn zero_of(like: &Tensor) -> Tensor {
+pub(super) fn zero_of(like: &Tensor) -> Tensor {
     Tensor::full_dtype(&[], 0.0, like.dtype())
 }
 
@@ -273,81 +264,6 @@ impl Tensor {
         record(node, &[&a, &b], vec![out], backward)
             .pop()
             .expect("one output")
-    }
-
-    /// Limits every element to `[min, max]` (all become `max` when `min > max`, as PyTorch;
-    /// NaN stays NaN, and a NaN bound makes every element NaN). The gradient passes only
-    /// strictly inside, where `min < x < max` (`ClampBackward1`, torch 2.15's
-    /// `clamp_backward`): at a bound it is 0. The bounds are compared in the tensor's dtype.
-    ///
-    /// ```
-    /// use autograd::tensor;
-    /// assert_eq!(tensor![-2., 0.5, 3.].clamp(-1.0, 1.0).to_vec(), vec![-1., 0.5, 1.]);
-    /// ```
-    #[track_caller]
-    pub fn clamp(&self, min: f64, max: f64) -> Tensor {
-        let out = if min.is_nan() || max.is_nan() {
-            // ATen fills the result with NaN.
-            map_float!("clamp", self, |x| like(x, f64::NAN))
-        } else {
-            map_float!("clamp", self, |x| {
-                let low = if x < like(x, min) { like(x, min) } else { x };
-                if low > like(x, max) {
-                    like(x, max)
-                } else {
-                    low
-                }
-            })
-        };
-        let (min, max) = (in_dtype(self.dtype(), min), in_dtype(self.dtype(), max));
-        self.record_clamp("ClampBackward1", out, move |e| e > min && e < max)
-    }
-
-    /// `max(x, min)` elementwise (NaN everywhere when `min` is NaN); the gradient passes only
-    /// where `x > min` (`ClampMinBackward0`, derivatives.yaml's `where(self > min, grad, 0)`).
-    #[track_caller]
-    pub fn clamp_min(&self, min: f64) -> Tensor {
-        let out = map_float!("clamp_min", self, |x| if min.is_nan() || x < like(x, min) {
-            like(x, min)
-        } else {
-            x
-        });
-        let min = in_dtype(self.dtype(), min);
-        self.record_clamp("ClampMinBackward0", out, move |e| e > min)
-    }
-
-    /// `min(x, max)` elementwise (NaN everywhere when `max` is NaN); the gradient passes only
-    /// where `x < max` (`ClampMaxBackward0`, derivatives.yaml's `where(self < max, grad, 0)`).
-    #[track_caller]
-    pub fn clamp_max(&self, max: f64) -> Tensor {
-        let out = map_float!("clamp_max", self, |x| if max.is_nan() || x > like(x, max) {
-            like(x, max)
-        } else {
-            x
-        });
-        let max = in_dtype(self.dtype(), max);
-        self.record_clamp("ClampMaxBackward0", out, move |e| e < max)
-    }
-
-    /// Records a clamp whose gradient is `where(passes(x), grad, 0)`.
-    #[track_caller]
-    fn record_clamp(
-        &self,
-        node: &'static str,
-        out: Tensor,
-        passes: impl Fn(f64) -> bool + Send + Sync + 'static,
-    ) -> Tensor {
-        record_unary_output(node, &[self], out, || {
-            let input = SavedTensor::new(self);
-            move |ctx, g| {
-                let mask = bool_mask(&input.get(ctx)?, &passes);
-                Ok(smallvec::smallvec![Some(Tensor::where_cond(
-                    &mask,
-                    g,
-                    &zero_of(g)
-                ))])
-            }
-        })
     }
 
     /// `condition ? x : y` elementwise, broadcasting all three (PyTorch's `torch.where`;
