@@ -194,12 +194,14 @@ fn add_gradient(slots: &mut Pending, edge: &Edge, grad: Tensor, create_graph: bo
     let entry = &mut slots[edge.slot];
     *entry = Some(match entry.take() {
         None => grad,
-        // Nobody else can see a uniquely owned, graph-free sum: add into it in place.
-        Some(sum) if !create_graph && sum.is_exclusive() => {
-            sum.add_assign_raw(&grad);
-            sum
+        Some(mut sum) => {
+            // Nobody else can see a uniquely owned, graph-free sum: add into it in place.
+            if !create_graph && sum.add_assign_owned(&grad) {
+                sum
+            } else {
+                &sum + &grad
+            }
         }
-        Some(sum) => &sum + &grad,
     });
 }
 

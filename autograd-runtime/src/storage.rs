@@ -175,6 +175,12 @@ impl Storage {
         self.buffer.read()
     }
 
+    /// Write access through exclusive ownership: no lock, and no version bump (nothing else can
+    /// hold this storage, so nothing saved it).
+    pub(crate) fn buffer_mut(&mut self) -> &mut Buffer {
+        self.buffer.get_mut()
+    }
+
     /// Write access for in-place ops; bumps the version.
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Buffer> {
         self.version.fetch_add(1, Ordering::Relaxed);

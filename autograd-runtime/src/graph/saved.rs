@@ -59,6 +59,11 @@ impl SavedTensor {
 
     /// The saved tensor, or PyTorch's error when it was modified in place since.
     pub fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        self.get_ref(ctx).cloned()
+    }
+
+    /// [`SavedTensor::get`] without a new handle (for rules that only read the tensor).
+    pub(crate) fn get_ref(&self, ctx: &BackwardCtx<'_>) -> Result<&Tensor, AutogradError> {
         let found = self.tensor.inner.storage.version();
         if found != self.version {
             return Err(AutogradError::ModifiedInPlace {
@@ -74,7 +79,7 @@ impl SavedTensor {
                 anomaly: crate::anomaly::is_anomaly_enabled(),
             });
         }
-        Ok(self.tensor.clone())
+        Ok(&self.tensor)
     }
 }
 

@@ -82,8 +82,8 @@ fn record_binary(
     let (sa, sb) = (SavedTensor::new(a), SavedTensor::new(b));
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let needs = [ctx.needs_input_grad(0), ctx.needs_input_grad(1)];
-        let (a, b) = (sa.get(ctx)?, sb.get(ctx)?);
-        let [ga, gb] = rule(&grads[0], &a, &b, needs);
+        let (a, b) = (sa.get_ref(ctx)?, sb.get_ref(ctx)?);
+        let [ga, gb] = rule(&grads[0], a, b, needs);
         // The saved operands carry their shapes: broadcast gradients are summed back to them.
         Ok(smallvec::smallvec![
             ga.map(|g| reduced_to(g, a.shape())),

@@ -39,8 +39,8 @@ macro_rules! input_rule_op {
             record_unary_output($node, &[self], out, || {
                 let saved = SavedTensor::new(self);
                 move |ctx, $g| {
-                    let $xt = saved.get(ctx)?;
-                    let fast = if ctx.create_graph() { None } else { zip_fast($g, &$xt, $cost, backward) };
+                    let $xt = saved.get_ref(ctx)?;
+                    let fast = if ctx.create_graph() { None } else { zip_fast($g, $xt, $cost, backward) };
                     Ok(smallvec::smallvec![Some(fast.unwrap_or_else(|| $rule))])
                 }
             })
@@ -167,7 +167,7 @@ impl Tensor {
 
     input_rule_op!(
         /// Natural logarithm. d/dx = 1/x.
-        log, "LogBackward0", fast kernels!(fast_ln, fast_ln_backward), Cost::Arithmetic, |g, x| g.div(&x)
+        log, "LogBackward0", fast kernels!(fast_ln, fast_ln_backward), Cost::Arithmetic, |g, x| g.div(x)
     );
 
     output_rule_op!(

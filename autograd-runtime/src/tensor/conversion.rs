@@ -47,6 +47,25 @@ impl Tensor {
         Tensor::from_buffer(self.buffer().pooled_clone(), self.shape())
     }
 
+    /// `self += other` when this handle alone owns its elements (no other handle, view, weak
+    /// reference or saved copy): added without locking, as nobody can observe it. Returns
+    /// false, changing nothing, when the handle is shared or has a history.
+    /// PRECONDITION: same shape and dtype.
+    pub(crate) fn add_assign_owned(&mut self, other: &Tensor) -> bool {
+        let Some(inner) = std::sync::Arc::get_mut(&mut self.inner) else {
+            return false;
+        };
+        if inner.grad_fn.is_some() || *inner.has_rebase.get_mut() {
+            return false;
+        }
+        let Some(storage) = std::sync::Arc::get_mut(&mut inner.storage) else {
+            return false;
+        };
+        let source = other.buffer();
+        add_into(storage.buffer_mut(), &source);
+        true
+    }
+
     /// `self += other` on the raw elements, outside any graph; bumps the version.
     /// PRECONDITION: same shape and dtype.
     pub(crate) fn add_assign_raw(&self, other: &Tensor) {
@@ -57,15 +76,21 @@ impl Tensor {
         }
         let source = other.buffer();
         let mut target = self.inner.storage.write();
-        match (&mut *target, &*source) {
-            (Buffer::F32(t), Buffer::F32(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
-            (Buffer::F64(t), Buffer::F64(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
-            _ => panic!(
-                "add_assign_raw: dtypes differ ({} and {})",
-                self.dtype(),
-                other.dtype()
-            ),
-        }
+        add_into(&mut target, &source);
+    }
+}
+
+/// `target += source` elementwise.
+/// PRECONDITION: same length and float dtype.
+fn add_into(target: &mut Buffer, source: &Buffer) {
+    match (target, source) {
+        (Buffer::F32(t), Buffer::F32(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
+        (Buffer::F64(t), Buffer::F64(s)) => t.iter_mut().zip(s).for_each(|(t, s)| *t += s),
+        (t, s) => panic!(
+            "add_assign_raw: dtypes differ ({} and {})",
+            t.dtype(),
+            s.dtype()
+        ),
     }
 }
 
