@@ -19,8 +19,11 @@
 //! Tests marked `#[ignore = "mismatch: ..."]` record a difference from PyTorch found by this
 //! audit; run them with `cargo test --test grad_fn_name_conformance -- --ignored`.
 
+mod ops_support;
+
 use autograd::nn::{Linear, Module, ReLU, Sigmoid, Tanh};
-use autograd::{DType, GradFn, Tensor};
+use autograd::{DType, Tensor};
+use ops_support::chain;
 
 /// An F64 leaf requiring grad holding `1, 2, ..., n` in `shape`.
 fn seq(shape: &[usize]) -> Tensor {
@@ -47,23 +50,6 @@ fn ones64(shape: &[usize]) -> Tensor {
 fn name(t: &Tensor) -> String {
     t.grad_fn()
         .map_or_else(|| "None".to_string(), |f| f.name().to_string())
-}
-
-/// `t.grad_fn()` and its `next_functions`, recursively, as `Node(input, ...)`.
-fn chain(t: &Tensor) -> String {
-    fn node(f: &GradFn) -> String {
-        let inputs: Vec<String> = f
-            .next_functions()
-            .into_iter()
-            .map(|(next, _)| next.as_ref().map_or_else(|| "None".to_string(), node))
-            .collect();
-        if inputs.is_empty() {
-            f.name().to_string()
-        } else {
-            format!("{}({})", f.name(), inputs.join(", "))
-        }
-    }
-    t.grad_fn().map_or_else(|| "None".to_string(), |f| node(&f))
 }
 
 /// One test per case: `case!(doc, test_name, "ExpectedName", expression)`.

@@ -6,25 +6,8 @@
 mod ops_support;
 
 use autograd::nn::{Linear, Module};
-use autograd::{no_grad, GradFn, Tensor};
+use autograd::{no_grad, Tensor};
 use ops_support::*;
-
-/// `t.grad_fn()` and its `next_functions`, recursively, as `Node(input, ...)`.
-fn chain(t: &Tensor) -> String {
-    fn node(f: &GradFn) -> String {
-        let inputs: Vec<String> = f
-            .next_functions()
-            .into_iter()
-            .map(|(next, _)| next.as_ref().map_or_else(|| "None".to_string(), node))
-            .collect();
-        if inputs.is_empty() {
-            f.name().to_string()
-        } else {
-            format!("{}({})", f.name(), inputs.join(", "))
-        }
-    }
-    t.grad_fn().map_or_else(|| "None".to_string(), |f| node(&f))
-}
 
 /// An F64 constant (no grad).
 fn constant(data: &[f64], shape: &[usize]) -> Tensor {

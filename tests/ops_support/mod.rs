@@ -1,7 +1,7 @@
 //! Helpers shared by the `ops_*` integration tests (included with `mod ops_support;`).
 #![allow(dead_code)] // each test binary uses a different subset
 
-use autograd::{enable_grad, gradcheck, Tensor};
+use autograd::{enable_grad, gradcheck, GradFn, Tensor};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// An F64 leaf that requires grad.
@@ -94,4 +94,21 @@ pub fn panic_message(f: impl FnOnce()) -> String {
 #[track_caller]
 pub fn node(t: &Tensor) -> String {
     t.grad_fn().expect("a grad_fn").name().to_string()
+}
+
+/// `t.grad_fn()` and its `next_functions`, recursively, as `Node(input, ...)`.
+pub fn chain(t: &Tensor) -> String {
+    fn node(f: &GradFn) -> String {
+        let inputs: Vec<String> = f
+            .next_functions()
+            .into_iter()
+            .map(|(next, _)| next.as_ref().map_or_else(|| "None".to_string(), node))
+            .collect();
+        if inputs.is_empty() {
+            f.name().to_string()
+        } else {
+            format!("{}({})", f.name(), inputs.join(", "))
+        }
+    }
+    t.grad_fn().map_or_else(|| "None".to_string(), |f| node(&f))
 }

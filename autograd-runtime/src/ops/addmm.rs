@@ -1,32 +1,11 @@
 //! `addmm`: a matrix product plus a broadcast input, as one node (`AddmmBackward0`), the
 //! fused op `nn::Linear` runs on a batch of inputs with a bias.
 
+use super::shape_ops::expand_error;
 use crate::grad_mode::no_grad;
 use crate::graph::{needs_grad, record, BackwardFn, SavedTensor};
 use crate::shape::{broadcast_shapes, pytorch_suffix, scalar_type_name};
 use crate::Tensor;
-
-/// PyTorch's sentence for expanding a tensor of shape `from` to `to` (`expand`'s check, then
-/// `inferExpandGeometry`'s: the first mismatch from the right, numbered in `to`), or `None`
-/// when it expands.
-fn expand_error(from: &[usize], to: &[usize], type_name: &str) -> Option<String> {
-    if to.len() < from.len() {
-        return Some(format!(
-            "expand({type_name}{{{from:?}}}, size={to:?}): the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})",
-            to.len(),
-            from.len()
-        ));
-    }
-    (0..to.len()).rev().find_map(|i| {
-        let size = (i + from.len()).checked_sub(to.len()).map_or(1, |d| from[d]);
-        (size != to[i] && size != 1).then(|| {
-            format!(
-                "The expanded size of the tensor ({}) must match the existing size ({size}) at non-singleton dimension {i}.  Target sizes: {to:?}.  Tensor sizes: {from:?}",
-                to[i]
-            )
-        })
-    })
-}
 
 /// Panics with PyTorch's first complaint about `addmm(input, mat1, mat2)`, if it has one:
 /// dtypes, then the matrices' dims and inner sizes, then whether `input` broadcasts to the

@@ -18,17 +18,16 @@ fn gather_buffer(buffer: &Buffer, indices: impl ExactSizeIterator<Item = usize>)
     }
 }
 
-/// PyTorch's sentence for expanding `t` to `to` (`expand`, then `inferExpandGeometry`: the
-/// first mismatch from the right, numbered in `to`), or `None` when it expands.
-fn expand_error(t: &Tensor, to: &[usize]) -> Option<String> {
-    let from = t.shape();
+/// PyTorch's sentence for expanding a tensor of shape `from` (legacy type name `type_name`)
+/// to `to` (`expand`, then `inferExpandGeometry`: the first mismatch from the right, numbered
+/// in `to`), or `None` when it expands.
+pub(super) fn expand_error(from: &[usize], to: &[usize], type_name: &str) -> Option<String> {
     if from.is_empty() {
         return None;
     }
     if to.len() < from.len() {
         return Some(format!(
-            "expand({}{{{from:?}}}, size={to:?}): the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})",
-            t.dtype().tensor_type_name(),
+            "expand({type_name}{{{from:?}}}, size={to:?}): the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})",
             to.len(),
             from.len()
         ));
@@ -179,7 +178,11 @@ impl Tensor {
             panic!(
                 "expand: the expanded size {shape:?} must match the existing size {:?} at each non-singleton dimension{}",
                 self.shape(),
-                pytorch_suffix(expand_error(self, shape))
+                pytorch_suffix(expand_error(
+                    self.shape(),
+                    shape,
+                    self.dtype().tensor_type_name()
+                ))
             );
         }
         let out = if self.shape() == shape {
