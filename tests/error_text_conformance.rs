@@ -782,3 +782,35 @@ fn dropout_probability_out_of_range() {
         || ones(&[2]).dropout(-0.5, true),
     );
 }
+
+#[test]
+fn products_of_bool_tensors_name_pytorchs_cpu_kernel() {
+    // torch 2.15: `"<kernel>" not implemented for 'Bool'` from the kernel each call reaches.
+    let b = |shape: &[usize]| Tensor::ones(shape).gt(0.0);
+    let cases: [(&[usize], &[usize], &str); 4] = [
+        (&[3], &[3], "\"dot\" not implemented for 'Bool'"),
+        (
+            &[2, 3],
+            &[3],
+            "\"addmv_impl_cpu\" not implemented for 'Bool'",
+        ),
+        (
+            &[2, 3],
+            &[3, 2],
+            "\"addmm_impl_cpu_\" not implemented for 'Bool'",
+        ),
+        (&[2, 2, 3], &[2, 3, 2], "\"bmm\" not implemented for 'Bool'"),
+    ];
+    for (x, y, sentence) in cases {
+        let (x, y) = (b(x), b(y));
+        let message = panic_text(|| x.matmul(&y));
+        assert!(message.contains(sentence), "{message}");
+    }
+    let m = b(&[2, 2]);
+    let message = panic_text(|| m.mm(&m));
+    assert!(
+        message.contains("mm: expected floating point operands")
+            && message.contains("\"addmm_impl_cpu_\" not implemented for 'Bool'"),
+        "{message}"
+    );
+}

@@ -57,14 +57,6 @@ const KNOWN_MISMATCHES: &[(&str, &str)] = &[
         "min/f64/mixed_zeros",
         "min() of tied +0.0/-0.0: torch returns the last tied element, ours the first",
     ),
-    (
-        "dot/f64/negzero",
-        "dot of -0.0 products: torch 0.0 (accumulates from +0.0), ours -0.0",
-    ),
-    (
-        "matmul/f64/negzero",
-        "matmul of -0.0 products: torch 0.0 (accumulates from +0.0), ours -0.0",
-    ),
 ];
 
 // ---- a tiny JSON reader (the fixture's fixed format; NaN/Infinity as Python writes them) -------

@@ -4,7 +4,7 @@
 use super::matmul_checks::{bmm_error, check_dtypes, dot_error, mv_error, Operand};
 use crate::grad_mode::is_grad_enabled;
 use crate::graph::{needs_grad, record, BackwardFn, SavedTensor};
-use crate::shape::{pytorch_suffix, type_meta_name};
+use crate::shape::{pytorch_suffix, scalar_type_name, type_meta_name};
 use crate::storage::Buffer;
 use crate::Tensor;
 use nalgebra::{DMatrixView, DMatrixViewMut, RealField};
@@ -41,7 +41,15 @@ fn batched_gemm<T: RealField + Copy + crate::buffer_pool::Pooled>(
             n,
         );
     }
+    positive_zeros(&mut out);
     out
+}
+
+/// Turns `-0` results into `+0`, as PyTorch's products (accumulated from `+0`) give them.
+fn positive_zeros<T: RealField + Copy>(out: &mut [T]) {
+    for o in out.iter_mut() {
+        *o += T::zero();
+    }
 }
 
 fn gemm_buffers(a: &Buffer, b: &Buffer, batch: usize, m: usize, k: usize, n: usize) -> Buffer {
@@ -118,6 +126,7 @@ macro_rules! gemm_transposed {
                     );
                 }
             }
+            positive_zeros(&mut out);
             out
         }
     };
@@ -243,6 +252,16 @@ impl Tensor {
         if k != k2 {
             panic!(
                 "matmul: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n}): the inner sizes {k} and {k2} must match"
+            );
+        }
+        if self.dtype() == other.dtype() && !self.dtype().is_floating_point() {
+            panic!(
+                "mm: expected floating point operands but got {} {:?} and {} {:?}: \"addmm_impl_cpu_\" not implemented for '{}'",
+                self.dtype(),
+                self.shape(),
+                other.dtype(),
+                other.shape(),
+                scalar_type_name(self.dtype())
             );
         }
         if self.dtype() != other.dtype() {

@@ -19,7 +19,23 @@ pub(super) fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) {
             "mv" => mv_error(&x.shape, &y.shape),
             "bmm" => bmm_error(&x.shape, &y.shape),
             _ => None,
-        };
+        }
+        .or_else(|| {
+            // One non-float dtype on both sides: the CPU kernel PyTorch dispatches to refuses it.
+            (a.dtype() == b.dtype()).then(|| {
+                let kernel = match (op, a.dim(), b.dim()) {
+                    ("dot", ..) | ("matmul", 1, 1) => "dot",
+                    ("mv", ..) | ("matmul", _, 1) => "addmv_impl_cpu",
+                    ("bmm", ..) => "bmm",
+                    ("matmul", _, 2) => "addmm_impl_cpu_",
+                    _ => "bmm",
+                };
+                format!(
+                    "\"{kernel}\" not implemented for '{}'",
+                    scalar_type_name(a.dtype())
+                )
+            })
+        });
         panic!(
             "{op}: expected both operands to have the same floating dtype, but got {} {:?} and {} {:?}{}",
             a.dtype(),
