@@ -49,14 +49,6 @@ const KNOWN_MISMATCHES: &[(&str, &str)] = &[
         "norm/f32/large",
         "f32 norm: torch squares in f32 and overflows to inf (gradient 0), ours accumulates in f64 (2e30)",
     ),
-    (
-        "max/f64/mixed_zeros",
-        "max() of tied -0.0/+0.0: torch returns the last tied element, ours the first",
-    ),
-    (
-        "min/f64/mixed_zeros",
-        "min() of tied +0.0/-0.0: torch returns the last tied element, ours the first",
-    ),
 ];
 
 // ---- a tiny JSON reader (the fixture's fixed format; NaN/Infinity as Python writes them) -------

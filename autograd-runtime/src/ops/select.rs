@@ -15,13 +15,15 @@ use crate::storage::Buffer;
 use crate::{DType, Tensor};
 use std::sync::Arc;
 
-/// The first maximum (or minimum) of each `[outer, len, inner]` column with its index. A NaN
+/// The first maximum (or minimum) of each `[outer, len, inner]` column with its index, or the
+/// last one with `last_on_ties` (PyTorch's full reductions, which shows with -0 and +0). A NaN
 /// wins (the first one), as in PyTorch's CPU kernel.
 /// PRECONDITION: `len > 0`.
 fn arg_extremum<T: Float>(
     v: &[T],
     (outer, len, inner): (usize, usize, usize),
     is_max: bool,
+    last_on_ties: bool,
 ) -> (Vec<T>, Vec<usize>) {
     let mut values = Vec::with_capacity(outer * inner);
     let mut indices = Vec::with_capacity(outer * inner);
@@ -34,7 +36,8 @@ fn arg_extremum<T: Float>(
                     break;
                 }
                 let x = at(k);
-                if x.is_nan() || (is_max && x > best) || (!is_max && x < best) {
+                let tie = last_on_ties && x == best;
+                if x.is_nan() || tie || (is_max && x > best) || (!is_max && x < best) {
                     (best, best_k) = (x, k);
                 }
             }
@@ -112,7 +115,7 @@ impl Tensor {
                 self.shape()
             );
         }
-        let buffer = float_kernel!(op, self, |v| arg_extremum(v, (1, n, 1), is_max).0);
+        let buffer = float_kernel!(op, self, |v| arg_extremum(v, (1, n, 1), is_max, true).0);
         let out = Tensor::from_buffer(buffer, vec![]);
         let value = out.item();
         record_unary_output(node, &[self], out, || {
@@ -173,11 +176,11 @@ impl Tensor {
         }
         let (buffer, indices) = match &*self.buffer() {
             Buffer::F32(v) => {
-                let (values, indices) = arg_extremum(v, (outer, len, inner), is_max);
+                let (values, indices) = arg_extremum(v, (outer, len, inner), is_max, false);
                 (Buffer::F32(values.into()), indices)
             }
             Buffer::F64(v) => {
-                let (values, indices) = arg_extremum(v, (outer, len, inner), is_max);
+                let (values, indices) = arg_extremum(v, (outer, len, inner), is_max, false);
                 (Buffer::F64(values.into()), indices)
             }
             Buffer::Bool(_) => panic!(
