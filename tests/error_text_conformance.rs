@@ -5,37 +5,17 @@
 //! One test per message; each asserts the op name, the shapes where the message has them, and
 //! PyTorch's sentence.
 
-use autograd::{no_grad, Tensor};
-use std::cell::Cell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
+mod ops_support;
 
-thread_local! {
-    /// Set while a panic is expected on this thread, so the hook does not print it.
-    static EXPECTING: Cell<bool> = const { Cell::new(false) };
-}
+use autograd::{no_grad, Tensor};
+use ops_support::panic_message;
 
 /// The message `f` panics with (it must panic).
 #[track_caller]
 fn panic_text<R>(f: impl FnOnce() -> R) -> String {
-    static QUIET: Once = Once::new();
-    QUIET.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !EXPECTING.with(Cell::get) {
-                default(info);
-            }
-        }));
-    });
-    EXPECTING.with(|e| e.set(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    EXPECTING.with(|e| e.set(false));
-    let payload = result.err().expect("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
+    panic_message(|| {
+        f();
+    })
 }
 
 /// Asserts `f` panics with a message containing every one of `parts` (the op, the shapes and,

@@ -1029,18 +1029,7 @@ fn run_case(case: &Case) -> Vec<String> {
             .run()
             .map_err(|e| e.to_string())
     });
-    let spread = |grads: Vec<Option<Tensor>>| -> Vec<Option<Tensor>> {
-        let mut it = grads.into_iter();
-        (inputs.iter())
-            .map(|t| {
-                if t.requires_grad() {
-                    it.next().flatten()
-                } else {
-                    None
-                }
-            })
-            .collect()
-    };
+    let spread = |grads: Vec<Option<Tensor>>| spread_over(&inputs, grads);
     match first {
         Ok(Ok(grads)) => compare_grads("grad", case, torch_grads, &spread(grads), &mut problems),
         Ok(Err(e)) => problems.push(format!("grad: error {e}")),
@@ -1091,18 +1080,7 @@ fn run_case(case: &Case) -> Vec<String> {
             return problems;
         }
     };
-    let spread2 = |grads: Vec<Option<Tensor>>| -> Vec<Option<Tensor>> {
-        let mut it = grads.into_iter();
-        (inputs2.iter())
-            .map(|t| {
-                if t.requires_grad() {
-                    it.next().flatten()
-                } else {
-                    None
-                }
-            })
-            .collect()
-    };
+    let spread2 = |grads: Vec<Option<Tensor>>| spread_over(&inputs2, grads);
     compare_grads(
         "grad(create_graph)",
         case,
@@ -1244,4 +1222,20 @@ fn the_json_reader_reads_the_fixture_format() {
     assert!(v.get("b").is_none());
     assert_eq!(v.field("c").str(), "x\"y");
     assert!(cases().len() > 500);
+}
+
+/// Gradients returned for the inputs that require grad, spread back over every input (`None`
+/// for the others).
+fn spread_over(inputs: &[Tensor], grads: Vec<Option<Tensor>>) -> Vec<Option<Tensor>> {
+    let mut it = grads.into_iter();
+    inputs
+        .iter()
+        .map(|t| {
+            if t.requires_grad() {
+                it.next().flatten()
+            } else {
+                None
+            }
+        })
+        .collect()
 }

@@ -146,7 +146,15 @@ where
     if !needs_grad(inputs) {
         return output;
     }
-    let rule = backward();
+    record_single(name, inputs, output, backward())
+}
+
+/// Records `rule`, a rule of the op's one output gradient, as the node of `output`.
+#[track_caller]
+fn record_single<F>(name: &'static str, inputs: &[&Tensor], output: Tensor, rule: F) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<InputGrads, AutogradError> + Send + Sync + 'static,
+{
     record_one(
         name,
         inputs,
@@ -171,12 +179,7 @@ where
         return output;
     }
     let rule = backward(SavedOutput::new(&output));
-    record_one(
-        name,
-        inputs,
-        output,
-        move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| rule(ctx, &grads[0]),
-    )
+    record_single(name, inputs, output, rule)
 }
 
 /// [`record_unary_output`] for an op between a tensor and a plain number (`x + 2.0`): PyTorch
