@@ -4,10 +4,9 @@
 use super::rule::BackwardCtx;
 use crate::error::AutogradError;
 use crate::shape::ShapeVec;
-use crate::storage::Storage;
+use crate::storage::SharedStorage;
 use crate::tensor::Tensor;
 use smallvec::SmallVec;
-use std::sync::Arc;
 
 /// At most this many saved shapes are remembered per recorded op.
 const MAX_SAVED_SHAPES: usize = 64;
@@ -88,7 +87,7 @@ impl SavedTensor {
 /// never run backward (a `norm` read in a loop condition) do not need. The handle is made when
 /// the rule runs, with the shape and dtype of the node's output.
 pub(crate) struct SavedOutput {
-    storage: Arc<Storage>,
+    storage: SharedStorage,
     version: u64,
 }
 

@@ -3,7 +3,6 @@
 use crate::Tensor;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 
 /// Why [`super::Module::load_state_dict`] refused a state dict; lists every problem, in
 /// PyTorch's words.
@@ -88,7 +87,7 @@ pub(crate) fn load_into(
     }
     for (name, param) in params {
         let source = &state[name];
-        if Arc::ptr_eq(&source.inner.storage, &param.inner.storage) {
+        if triomphe::Arc::ptr_eq(&source.inner.storage, &param.inner.storage) {
             continue;
         }
         let values = source.buffer().to_dtype(param.dtype());

@@ -170,7 +170,7 @@ impl Tensor {
     /// node `self`'s history.
     #[track_caller]
     fn rebase_inplace(&self, op: &str, compute: impl FnOnce(&Tensor) -> Tensor) -> &Tensor {
-        if Arc::strong_count(&self.inner.storage) > 1 {
+        if !self.inner.storage.is_unique() {
             panic!(
                 "{op}: this tensor shares its storage with another tensor (a view, a detach(), or a value saved for backward), whose history cannot follow an in-place change; use the out-of-place op (shape {:?})",
                 self.shape()
@@ -202,8 +202,7 @@ impl Tensor {
         debug_assert_eq!(result.shape(), self.shape());
         let result = no_grad(|| result.to_dtype(self.dtype()));
         // A fresh result is moved in; one some other handle can see is copied.
-        let unshared =
-            Arc::strong_count(&result.inner) == 1 && Arc::strong_count(&result.inner.storage) == 1;
+        let unshared = Arc::strong_count(&result.inner) == 1 && result.inner.storage.is_unique();
         let buffer = if unshared {
             std::mem::replace(&mut *result.inner.storage.write(), Buffer::Bool(Vec::new()))
         } else {

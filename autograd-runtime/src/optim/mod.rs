@@ -30,7 +30,6 @@ pub use sgd::Sgd;
 use crate::dtype::Float;
 use crate::storage::Buffer;
 use crate::{DType, Tensor};
-use std::sync::Arc;
 
 /// What every optimizer does: clear the gradients, and update the parameters from them.
 pub trait Optimizer {
@@ -145,7 +144,7 @@ pub(crate) fn update_in_place(
     rule: &impl UpdateRule,
 ) {
     // A gradient sharing the parameter's storage would deadlock the locks below: copy it.
-    let grad = if Arc::ptr_eq(&param.inner.storage, &grad.inner.storage) {
+    let grad = if triomphe::Arc::ptr_eq(&param.inner.storage, &grad.inner.storage) {
         grad.deep_clone()
     } else {
         grad.clone()

@@ -58,7 +58,7 @@ impl Tensor {
         if inner.grad_fn.is_some() || *inner.has_rebase.get_mut() {
             return false;
         }
-        let Some(storage) = std::sync::Arc::get_mut(&mut inner.storage) else {
+        let Some(storage) = triomphe::Arc::get_mut(&mut inner.storage) else {
             return false;
         };
         let source = other.buffer();
@@ -70,7 +70,7 @@ impl Tensor {
     /// PRECONDITION: same shape and dtype.
     pub(crate) fn add_assign_raw(&self, other: &Tensor) {
         debug_assert_eq!(self.shape(), other.shape());
-        if std::sync::Arc::ptr_eq(&self.inner.storage, &other.inner.storage) {
+        if triomphe::Arc::ptr_eq(&self.inner.storage, &other.inner.storage) {
             let doubled = self.buffer().clone();
             return self.add_assign_raw(&Tensor::from_buffer(doubled, self.shape()));
         }

@@ -11,7 +11,7 @@ pub use literal::NestedArray;
 use crate::dtype::{DType, Element};
 use crate::graph::{AccumulateGrad, Edge, Node};
 use crate::shape::{numel, IntoShape, ShapeVec};
-use crate::storage::{Buffer, Storage};
+use crate::storage::{Buffer, SharedStorage, Storage};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
@@ -34,7 +34,7 @@ pub struct Tensor {
 }
 
 pub(crate) struct TensorImpl {
-    pub(crate) storage: Arc<Storage>,
+    pub(crate) storage: SharedStorage,
     pub(crate) shape: ShapeVec,
     pub(crate) dtype: DType,
     /// Set at creation for op outputs; `None` for leaves.
@@ -80,12 +80,12 @@ impl Tensor {
         let shape = shape.into_shape();
         debug_assert_eq!(buffer.len(), numel(&shape));
         let dtype = buffer.dtype();
-        Tensor::from_storage(Arc::new(Storage::new(buffer)), shape, dtype, None)
+        Tensor::from_storage(SharedStorage::new(Storage::new(buffer)), shape, dtype, None)
     }
 
     /// A handle on `storage` seen with `shape`, as an output of `grad_fn` (a leaf for `None`).
     pub(crate) fn from_storage(
-        storage: Arc<Storage>,
+        storage: SharedStorage,
         shape: ShapeVec,
         dtype: DType,
         grad_fn: Option<Edge>,
@@ -136,7 +136,7 @@ impl Tensor {
         self.is_leaf()
             && Arc::strong_count(&self.inner) == 1
             && Arc::weak_count(&self.inner) == 0
-            && Arc::strong_count(&self.inner.storage) == 1
+            && self.inner.storage.is_unique()
     }
 
     /// The node (and output slot) gradients of this tensor flow into: the op that created it,
@@ -171,7 +171,7 @@ impl Tensor {
     /// A tensor with this one's history and a copy of its current elements: what an in-place
     /// op computes from before it overwrites them.
     pub(crate) fn snapshot(&self) -> Tensor {
-        let storage = Arc::new(Storage::new(self.buffer().pooled_clone()));
+        let storage = SharedStorage::new(Storage::new(self.buffer().pooled_clone()));
         Tensor::from_storage(
             storage,
             self.inner.shape.clone(),
