@@ -3,6 +3,7 @@
 use crate::graph::Node;
 use crate::hooks::OutputHook;
 use crate::safetensors::NamedTensor;
+use crate::tensor::AutogradMeta;
 use crate::Tensor;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
@@ -58,13 +59,22 @@ impl DotWriter<'_> {
         format!("{name}\n {}", shape_label(t.shape()))
     }
 
-    /// The label of a tensor that retains its grad: name, shape and the grad's shape.
-    fn retained_label(&self, t: &Tensor) -> String {
-        let grad = t
-            .grad()
+    /// The label of a tensor of `shape` that retains its grad (seen through its autograd state
+    /// `meta`): name, shape and the grad's shape.
+    fn retained_label(&self, meta: &AutogradMeta, shape: &[usize]) -> String {
+        let name = self
+            .names
+            .iter()
+            .find(|(_, p)| p.has_meta(meta))
+            .map(|(n, _)| n.as_str())
+            .unwrap_or("");
+        let grad = meta
+            .grad
+            .lock()
+            .as_ref()
             .map(|g| shape_label(g.shape()))
             .unwrap_or_else(|| "None".to_string());
-        format!("{}\nretain_grad, grad: {grad}", self.tensor_label(t))
+        format!("{name}\n {}\nretain_grad, grad: {grad}", shape_label(shape))
     }
 
     /// The id of `node`, declaring it (and, for a leaf's sink, the leaf) on first sight.
@@ -111,18 +121,18 @@ impl DotWriter<'_> {
 
     /// Non-leaf outputs of `node` that called `retain_grad()`, with their gradients so far.
     fn retained(&mut self, node: &Node, id: usize) {
-        let alive: Vec<Tensor> = node
+        let alive: Vec<(Arc<AutogradMeta>, usize)> = node
             .hooks
             .lock()
             .iter()
             .filter_map(|hook| match hook {
-                OutputHook::Retain { tensor, .. } => tensor.upgrade().map(|inner| Tensor { inner }),
+                OutputHook::Retain { slot, meta } => meta.upgrade().map(|m| (m, *slot)),
                 OutputHook::Call { .. } => None,
             })
-            .filter(|t| !t.ptr_eq(self.root))
+            .filter(|(meta, _)| !self.root.has_meta(meta))
             .collect();
-        for t in alive {
-            let label = self.retained_label(&t);
+        for (meta, slot) in alive {
+            let label = self.retained_label(&meta, &node.outputs[slot].shape);
             let tid = self.fresh_id();
             self.node(tid, &label, Some("lightyellow"));
             self.edge(id, tid, " [style=dashed]");
@@ -180,10 +190,9 @@ impl Tensor {
         w.out.push_str("digraph {\n\tgraph [size=\"12,12\"]\n");
         w.out.push_str("\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]\n");
         let root = w.fresh_id();
-        let root_label = if self.retains_grad() {
-            w.retained_label(self)
-        } else {
-            w.tensor_label(self)
+        let root_label = match self.inner.meta() {
+            Some(meta) if self.retains_grad() => w.retained_label(meta, self.shape()),
+            _ => w.tensor_label(self),
         };
         match &self.grad_edge() {
             None => {

@@ -8,7 +8,8 @@ use crate::grad_mode::GradModeGuard;
 use crate::graph::{BackwardCtx, Edge, Node};
 use crate::graph_walk::{Pending, Walk, NO_CHILD};
 use crate::hooks::{run_leaf_hooks, run_output_hooks};
-use crate::tensor::{Tensor, TensorImpl};
+use crate::tensor::{AutogradMeta, Tensor};
+use crate::DType;
 use smallvec::SmallVec;
 use std::sync::Weak;
 
@@ -57,7 +58,7 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
 
     let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
     let mut leaf_updates: SmallVec<[(Tensor, Tensor); 4]> = SmallVec::new();
-    let mut retained_updates: Vec<(Weak<TensorImpl>, Tensor)> = Vec::new();
+    let mut retained_updates: Vec<(Weak<AutogradMeta>, DType, Tensor)> = Vec::new();
 
     while let Some(i) = walk.ready.pop() {
         let node = walk.nodes[i];
@@ -113,11 +114,11 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     walk.recycle();
 
     for (leaf, grad) in leaf_updates {
-        accumulate(&leaf, grad, create_graph);
+        accumulate(leaf.inner.meta_or_init(), leaf.dtype(), grad, create_graph);
     }
-    for (weak, grad) in retained_updates {
-        if let Some(inner) = weak.upgrade() {
-            accumulate(&Tensor { inner }, grad, create_graph);
+    for (meta, dtype, grad) in retained_updates {
+        if let Some(meta) = meta.upgrade() {
+            accumulate(&meta, dtype, grad, create_graph);
         }
     }
     Ok(captured)
@@ -205,14 +206,15 @@ fn add_gradient(slots: &mut Pending, edge: &Edge, grad: Tensor, create_graph: bo
     });
 }
 
-/// `.grad += grad`, in place unless the new gradient carries a graph.
-fn accumulate(target: &Tensor, grad: Tensor, create_graph: bool) {
-    let grad = if grad.dtype() == target.dtype() {
+/// `.grad += grad` for the tensor of `meta` (of `dtype`), in place unless the new gradient
+/// carries a graph.
+fn accumulate(meta: &AutogradMeta, dtype: DType, grad: Tensor, create_graph: bool) {
+    let grad = if grad.dtype() == dtype {
         grad
     } else {
-        grad.to_dtype(target.dtype())
+        grad.to_dtype(dtype)
     };
-    let mut slot = target.inner.meta_or_init().grad.lock();
+    let mut slot = meta.grad.lock();
     *slot = Some(match slot.take() {
         None if create_graph => grad,
         // A fresh buffer: later in-place updates must not reach tensors the rules returned.

@@ -5,7 +5,8 @@
 //! gradient is accumulated, as in PyTorch.
 
 use crate::graph::Node;
-use crate::tensor::{Tensor, TensorImpl};
+use crate::tensor::{AutogradMeta, Tensor};
+use crate::DType;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -22,17 +23,19 @@ pub(crate) enum OutputHook {
         id: u64,
         f: Arc<HookFn>,
     },
-    /// `retain_grad()` on a non-leaf output: store the gradient in its `.grad()`.
+    /// `retain_grad()` on a non-leaf output: store the gradient in its `.grad()` (held through
+    /// the tensor's autograd state: the node is the tensor's own history, a strong reference
+    /// would be a cycle).
     Retain {
         slot: usize,
-        tensor: Weak<TensorImpl>,
+        meta: Weak<AutogradMeta>,
     },
 }
 
 /// Where a hook lives, so its handle can remove it.
 enum HookOwner {
     Node(Weak<Node>),
-    Leaf(Weak<TensorImpl>),
+    Leaf(Weak<AutogradMeta>),
 }
 
 /// Returned by [`Tensor::register_hook`]; [`HookHandle::remove`] detaches the hook.
@@ -53,11 +56,9 @@ impl HookHandle {
                         .retain(|h| !matches!(h, OutputHook::Call { id, .. } if *id == self.id));
                 }
             }
-            HookOwner::Leaf(leaf) => {
-                if let Some(leaf) = leaf.upgrade() {
-                    if let Some(meta) = leaf.meta() {
-                        meta.hooks.lock().retain(|(id, _)| *id != self.id);
-                    }
+            HookOwner::Leaf(meta) => {
+                if let Some(meta) = meta.upgrade() {
+                    meta.hooks.lock().retain(|(id, _)| *id != self.id);
                 }
             }
         }
@@ -106,9 +107,10 @@ impl Tensor {
                 }
             }
             None => {
-                self.inner.meta_or_init().hooks.lock().push((id, f));
+                let meta = self.inner.meta_handle();
+                meta.hooks.lock().push((id, f));
                 HookHandle {
-                    owner: HookOwner::Leaf(Arc::downgrade(&self.inner)),
+                    owner: HookOwner::Leaf(Arc::downgrade(meta)),
                     id,
                 }
             }
@@ -118,11 +120,12 @@ impl Tensor {
 
 /// Runs a node's output hooks on its incoming gradients: user hooks first (they may replace a
 /// gradient), then `retain_grad` captures, which see the replaced gradient.
-/// Returns the `(tensor, grad)` pairs to store in `.grad()` once the backward succeeds.
+/// Returns the `(tensor's autograd state, dtype, grad)` triples to store in `.grad()` once the
+/// backward succeeds.
 pub(crate) fn run_output_hooks(
     node: &Node,
     grads: &mut [Option<Tensor>],
-) -> Vec<(Weak<TensorImpl>, Tensor)> {
+) -> Vec<(Weak<AutogradMeta>, DType, Tensor)> {
     if !node.has_hooks.load(Ordering::Acquire) {
         return Vec::new();
     }
@@ -147,9 +150,9 @@ pub(crate) fn run_output_hooks(
         .lock()
         .iter()
         .filter_map(|h| match h {
-            OutputHook::Retain { slot, tensor } => {
-                grads[*slot].clone().map(|g| (tensor.clone(), g))
-            }
+            OutputHook::Retain { slot, meta } => grads[*slot]
+                .clone()
+                .map(|g| (meta.clone(), node.outputs[*slot].dtype, g)),
             OutputHook::Call { .. } => None,
         })
         .collect()

@@ -22,7 +22,6 @@ use crate::graph::{
 use crate::shape::{broadcast_error, broadcast_shapes, pytorch_suffix, ShapeVec};
 use crate::storage::Buffer;
 use crate::Tensor;
-use std::sync::Arc;
 
 /// The arithmetic of `add_`, `sub_`, `mul_` and `div_`.
 #[derive(Clone, Copy)]
@@ -202,7 +201,7 @@ impl Tensor {
         debug_assert_eq!(result.shape(), self.shape());
         let result = no_grad(|| result.to_dtype(self.dtype()));
         // A fresh result is moved in; one some other handle can see is copied.
-        let unshared = Arc::strong_count(&result.inner) == 1 && result.inner.storage.is_unique();
+        let unshared = result.inner.is_unique() && result.inner.storage.is_unique();
         let buffer = if unshared {
             std::mem::replace(&mut *result.inner.storage.write(), Buffer::Bool(Vec::new()))
         } else {

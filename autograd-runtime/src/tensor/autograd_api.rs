@@ -99,7 +99,7 @@ impl Tensor {
         }
         let retain = OutputHook::Retain {
             slot: edge.slot,
-            tensor: Arc::downgrade(&self.inner),
+            meta: Arc::downgrade(self.inner.meta_handle()),
         };
         edge.node.add_hook(retain);
     }

@@ -52,7 +52,7 @@ impl Tensor {
     /// false, changing nothing, when the handle is shared or has a history.
     /// PRECONDITION: same shape and dtype.
     pub(crate) fn add_assign_owned(&mut self, other: &Tensor) -> bool {
-        let Some(inner) = std::sync::Arc::get_mut(&mut self.inner) else {
+        let Some(inner) = super::TensorHandle::get_mut(&mut self.inner) else {
             return false;
         };
         if inner.grad_fn.is_some() || *inner.has_rebase.get_mut() {

@@ -30,8 +30,13 @@ use std::sync::{Arc, OnceLock, Weak};
 /// ```
 #[derive(Clone)]
 pub struct Tensor {
-    pub(crate) inner: Arc<TensorImpl>,
+    pub(crate) inner: TensorHandle,
 }
+
+/// The shared pointer behind a [`Tensor`]. Nothing holds a tensor weakly (hooks and
+/// `retain_grad` entries point at its [`AutogradMeta`] instead), so this `Arc` keeps no weak
+/// count: the last drop and the sole-owner check are one atomic operation each, not two.
+pub(crate) type TensorHandle = triomphe::Arc<TensorImpl>;
 
 pub(crate) struct TensorImpl {
     pub(crate) storage: SharedStorage,
@@ -46,7 +51,7 @@ pub(crate) struct TensorImpl {
     pub(crate) has_rebase: AtomicBool,
     /// The rest of the autograd state, allocated on first use: most tensors (op outputs that
     /// nobody asks a gradient of) never need it, and staying small keeps them cheap to create.
-    meta: OnceLock<Box<AutogradMeta>>,
+    meta: OnceLock<Arc<AutogradMeta>>,
 }
 
 /// Autograd state few tensors use (PyTorch's `AutogradMeta`).
@@ -70,7 +75,13 @@ impl TensorImpl {
 
     /// The autograd state, created on first use.
     pub(crate) fn meta_or_init(&self) -> &AutogradMeta {
-        self.meta.get_or_init(Box::default)
+        self.meta_handle()
+    }
+
+    /// The autograd state's shared handle (created on first use), for the hooks and
+    /// `retain_grad` entries that refer to it weakly.
+    pub(crate) fn meta_handle(&self) -> &Arc<AutogradMeta> {
+        self.meta.get_or_init(Arc::default)
     }
 }
 
@@ -91,7 +102,7 @@ impl Tensor {
         grad_fn: Option<Edge>,
     ) -> Tensor {
         Tensor {
-            inner: Arc::new(TensorImpl {
+            inner: TensorHandle::new(TensorImpl {
                 storage,
                 shape,
                 dtype,
@@ -118,7 +129,7 @@ impl Tensor {
     /// PRECONDITION: `self` is an op's freshly computed output. When this handle is its only
     /// owner the node is attached in place, otherwise on a new handle sharing the storage.
     pub(crate) fn with_grad_fn(mut self, edge: Edge) -> Tensor {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+        if let Some(inner) = TensorHandle::get_mut(&mut self.inner) {
             inner.grad_fn = Some(edge);
             return self;
         }
@@ -133,10 +144,7 @@ impl Tensor {
     /// Whether this handle is the only way to reach its elements: no other handle, view, weak
     /// reference or graph node shares them, so writing them in place is unobservable.
     pub(crate) fn is_exclusive(&self) -> bool {
-        self.is_leaf()
-            && Arc::strong_count(&self.inner) == 1
-            && Arc::weak_count(&self.inner) == 0
-            && self.inner.storage.is_unique()
+        self.is_leaf() && self.inner.is_unique() && self.inner.storage.is_unique()
     }
 
     /// The node (and output slot) gradients of this tensor flow into: the op that created it,
@@ -152,15 +160,15 @@ impl Tensor {
     /// `retain_grad` onto the new node.
     pub(crate) fn rebase_history(&self, edge: Edge) {
         if self.retains_grad() {
+            let meta = self.inner.meta_handle();
             if let Some(previous) = self.grad_edge() {
-                let me = Arc::as_ptr(&self.inner);
                 previous.node.hooks.lock().retain(|hook| {
-                    !matches!(hook, crate::hooks::OutputHook::Retain { tensor, .. } if std::ptr::eq(tensor.as_ptr(), me))
+                    !matches!(hook, crate::hooks::OutputHook::Retain { meta: m, .. } if std::ptr::eq(m.as_ptr(), Arc::as_ptr(meta)))
                 });
             }
             let retain = crate::hooks::OutputHook::Retain {
                 slot: edge.slot,
-                tensor: Arc::downgrade(&self.inner),
+                meta: Arc::downgrade(meta),
             };
             edge.node.add_hook(retain);
         }
@@ -252,9 +260,14 @@ impl Tensor {
         self.inner.grad_fn.is_none() && !self.inner.has_rebase.load(Ordering::Acquire)
     }
 
+    /// Whether `meta` is this tensor's autograd state.
+    pub(crate) fn has_meta(&self, meta: &AutogradMeta) -> bool {
+        self.inner.meta().is_some_and(|m| std::ptr::eq(m, meta))
+    }
+
     /// Whether two handles are the same tensor.
     pub fn ptr_eq(&self, other: &Tensor) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        TensorHandle::ptr_eq(&self.inner, &other.inner)
     }
 
     /// The version counter of the storage: bumped by every in-place op.
