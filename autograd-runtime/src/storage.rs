@@ -165,6 +165,8 @@ pub(crate) type SharedStorage = triomphe::Arc<Storage>;
 pub(crate) struct Storage {
     buffer: RwLock<Buffer>,
     version: AtomicU64,
+    /// Emptied and kept for reuse (see [`Storage::retire`]): no longer counted as live.
+    retired: bool,
 }
 
 impl Storage {
@@ -173,7 +175,30 @@ impl Storage {
         Storage {
             buffer: RwLock::new(buffer),
             version: AtomicU64::new(0),
+            retired: false,
         }
+    }
+
+    /// Releases the elements (large ones to the buffer pool) of a storage kept for reuse; it
+    /// stops counting as live until [`Storage::reuse`].
+    pub(crate) fn retire(&mut self) {
+        if !self.retired {
+            self.retired = true;
+            storage_freed();
+        }
+        give_to_pool(std::mem::replace(
+            self.buffer.get_mut(),
+            Buffer::Bool(Vec::new()),
+        ));
+    }
+
+    /// A retired storage holding `buffer` as a new one would: version 0, counted as live.
+    pub(crate) fn reuse(&mut self, buffer: Buffer) {
+        debug_assert!(self.retired, "only retired storages are reused");
+        self.retired = false;
+        storage_created();
+        *self.buffer.get_mut() = buffer;
+        *self.version.get_mut() = 0;
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, Buffer> {
@@ -199,11 +224,27 @@ impl Storage {
 
 impl Drop for Storage {
     fn drop(&mut self) {
-        storage_freed();
-        match std::mem::replace(self.buffer.get_mut(), Buffer::Bool(Vec::new())) {
-            Buffer::F32(v) => crate::buffer_pool::give(v),
-            Buffer::F64(v) => crate::buffer_pool::give(v),
-            Buffer::Bool(_) => {}
+        if !self.retired {
+            storage_freed();
         }
+        give_to_pool(std::mem::replace(
+            self.buffer.get_mut(),
+            Buffer::Bool(Vec::new()),
+        ));
     }
+}
+
+/// Hands large float element vectors to the buffer pool (small ones are inline).
+fn give_to_pool(buffer: Buffer) {
+    match buffer {
+        Buffer::F32(v) => crate::buffer_pool::give(v),
+        Buffer::F64(v) => crate::buffer_pool::give(v),
+        Buffer::Bool(_) => {}
+    }
+}
+
+/// This thread's share of [`live_storage_count`] (unit tests run in parallel threads).
+#[cfg(test)]
+pub(crate) fn live_storages_on_this_thread() -> isize {
+    LOCAL_LIVE_STORAGES.with(|c| c.load(Ordering::Relaxed))
 }

@@ -5,6 +5,7 @@ mod construction;
 mod conversion;
 mod display;
 mod literal;
+mod recycle;
 
 pub use literal::NestedArray;
 
@@ -13,6 +14,7 @@ use crate::graph::{AccumulateGrad, Edge, Node};
 use crate::shape::{numel, IntoShape, ShapeVec};
 use crate::storage::{Buffer, SharedStorage, Storage};
 use parking_lot::Mutex;
+use recycle::HandleSlot;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
@@ -30,7 +32,7 @@ use std::sync::{Arc, OnceLock, Weak};
 /// ```
 #[derive(Clone)]
 pub struct Tensor {
-    pub(crate) inner: TensorHandle,
+    pub(crate) inner: HandleSlot,
 }
 
 /// The shared pointer behind a [`Tensor`]. Nothing holds a tensor weakly (hooks and
@@ -91,6 +93,17 @@ impl Tensor {
         let shape = shape.into_shape();
         debug_assert_eq!(buffer.len(), numel(&shape));
         let dtype = buffer.dtype();
+        if let Some(mut handle) = recycle::take_spare() {
+            let tensor = TensorHandle::get_mut(&mut handle).expect("spare tensors are unshared");
+            SharedStorage::get_mut(&mut tensor.storage)
+                .expect("spare tensors own their storage")
+                .reuse(buffer);
+            tensor.shape = shape;
+            tensor.dtype = dtype;
+            return Tensor {
+                inner: HandleSlot::new(handle),
+            };
+        }
         Tensor::from_storage(SharedStorage::new(Storage::new(buffer)), shape, dtype, None)
     }
 
@@ -102,7 +115,7 @@ impl Tensor {
         grad_fn: Option<Edge>,
     ) -> Tensor {
         Tensor {
-            inner: TensorHandle::new(TensorImpl {
+            inner: HandleSlot::new(TensorHandle::new(TensorImpl {
                 storage,
                 shape,
                 dtype,
@@ -110,7 +123,7 @@ impl Tensor {
                 requires_grad: AtomicBool::new(false),
                 has_rebase: AtomicBool::new(false),
                 meta: OnceLock::new(),
-            }),
+            })),
         }
     }
 
