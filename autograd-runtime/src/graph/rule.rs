@@ -19,6 +19,13 @@ impl BackwardCtx<'_> {
         self.node.next.get(index).is_some_and(Option::is_some)
     }
 
+    /// The shape input `index` had when the op ran, if that input wants a gradient: the
+    /// shape its gradient must have.
+    pub(crate) fn input_shape(&self, index: usize) -> Option<&[usize]> {
+        let edge = self.node.next.get(index)?.as_ref()?;
+        Some(&edge.node.outputs[edge.slot].shape)
+    }
+
     /// Whether the backward is itself being recorded (`create_graph`).
     pub fn create_graph(&self) -> bool {
         self.create_graph

@@ -109,16 +109,13 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
     if !needs_grad(&[a, b]) {
         return out;
     }
-    let (shape_a, shape_b) = (
-        ShapeVec::from_slice(a.shape()),
-        ShapeVec::from_slice(b.shape()),
-    );
+    // The operands' shapes are those of the nodes their edges lead to: nothing to keep.
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let g = &grads[0];
-        let ga = ctx.needs_input_grad(0).then(|| g.sum_to_size(&shape_a));
-        let gb = ctx.needs_input_grad(1).then(|| {
+        let ga = ctx.input_shape(0).map(|shape| g.sum_to_size(shape));
+        let gb = ctx.input_shape(1).map(|shape| {
             let g = if sign_b < 0.0 { g.neg() } else { g.clone() };
-            g.sum_to_size(&shape_b)
+            g.sum_to_size(shape)
         });
         Ok(smallvec::smallvec![ga, gb])
     };
