@@ -46,6 +46,16 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
                 .and_then(|e| walk.position(&e.node).map(|i| (i, e.slot)))
         })
         .collect();
+    // In capture mode only the nodes leading to a captured edge run, and gradients reach only
+    // them and the captured nodes: as in PyTorch, other nodes' hooks and `retain_grad`s do
+    // not fire (and no work is spent on them).
+    let reached = needed.as_ref().map(|needed| {
+        let mut reached = needed.clone();
+        for &(i, _) in captures.iter().flatten() {
+            reached[i] = true;
+        }
+        reached
+    });
 
     let mut pending = std::mem::take(&mut walk.pending);
     for (k, (edge, grad)) in request.roots.iter().enumerate() {
@@ -63,6 +73,10 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     while let Some(i) = walk.ready.pop() {
         let node = walk.nodes[i];
         let mut grads = std::mem::take(&mut pending[i]);
+        if reached.as_ref().is_some_and(|reached| !reached[i]) {
+            release_dependencies(&mut walk, i, node);
+            continue;
+        }
         match node.rule.leaf() {
             Some(leaf) => {
                 if let Some(g) = grads.first_mut().and_then(Option::take) {
@@ -96,17 +110,12 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
                         continue;
                     };
                     let j = walk.child(i, k);
+                    if reached.as_ref().is_some_and(|reached| !reached[j]) {
+                        continue;
+                    }
                     add_gradient(&mut pending[j], edge, grad, create_graph);
                 }
-                for k in 0..node.next.len() {
-                    let j = walk.child(i, k);
-                    if j != NO_CHILD {
-                        walk.dependencies[j] -= 1;
-                        if walk.dependencies[j] == 0 {
-                            walk.ready.push(j);
-                        }
-                    }
-                }
+                release_dependencies(&mut walk, i, node);
             }
         }
     }
@@ -118,10 +127,23 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
     }
     for (meta, dtype, grad) in retained_updates {
         if let Some(meta) = meta.upgrade() {
-            accumulate(&meta, dtype, grad, create_graph);
+            accumulate_retained(&meta, dtype, grad);
         }
     }
     Ok(captured)
+}
+
+/// Node `i` has run (or was skipped): its children wait for one input edge less.
+fn release_dependencies(walk: &mut Walk<'_>, i: usize, node: &Node) {
+    for k in 0..node.next.len() {
+        let j = walk.child(i, k);
+        if j != NO_CHILD {
+            walk.dependencies[j] -= 1;
+            if walk.dependencies[j] == 0 {
+                walk.ready.push(j);
+            }
+        }
+    }
 }
 
 /// Calls one node's rule on its incoming gradients (missing ones materialised as zeros).
@@ -226,6 +248,33 @@ fn accumulate(meta: &AutogradMeta, dtype: DType, grad: Tensor, create_graph: boo
             existing
         }
     });
+}
+
+/// `.grad = grad.clone()`, then `.grad = .grad + grad`, for a non-leaf that retains its
+/// gradient: PyTorch's `retain_grad` hook. Both are recorded when the backward is
+/// (`create_graph`: `CloneBackward0`, then `AddBackward0`); otherwise the sum is a new tensor
+/// with no history, even when the previous one had one.
+/// PRECONDITION: grad mode is the backward's `create_graph`.
+fn accumulate_retained(meta: &AutogradMeta, dtype: DType, grad: Tensor) {
+    let grad = if grad.dtype() == dtype {
+        grad
+    } else {
+        grad.to_dtype(dtype)
+    };
+    let mut slot = meta.grad.lock();
+    *slot = Some(match slot.take() {
+        None => recorded_copy(&grad),
+        Some(existing) => &existing + &grad,
+    });
+}
+
+/// A copy of `grad` in fresh storage (`grad.clone()`), recorded as `CloneBackward0` when grad
+/// mode is on and `grad` requires grad.
+fn recorded_copy(grad: &Tensor) -> Tensor {
+    let copy = grad.deep_clone();
+    crate::graph::record_unary_output("CloneBackward0", &[grad], copy, || {
+        |_, g: &Tensor| Ok(smallvec::smallvec![Some(g.clone())])
+    })
 }
 
 /// In capture mode, the nodes worth running: those with an input edge leading to a captured
