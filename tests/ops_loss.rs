@@ -183,3 +183,18 @@ fn nll_loss_batch_mismatch_panics() {
 fn cross_entropy_of_a_3d_input_panics() {
     Tensor::ones(&[2, 3, 4]).cross_entropy(&[0, 1]);
 }
+
+/// torch 2.15: `F.nll_loss(torch.zeros(2, 1, dtype=torch.float64), torch.tensor([0, 0]))` and
+/// `F.cross_entropy` of the same are `+0.` (`1 / loss` is `inf`), also for f32 `[[-0.], [0.]]`.
+#[test]
+fn a_zero_class_loss_is_positive_zero() {
+    let zeros = Tensor::from_vec(vec![0.0f64, 0.0], &[2, 1]);
+    for loss in [zeros.nll_loss(&[0, 0]), zeros.cross_entropy(&[0, 0])] {
+        assert_eq!(1.0 / loss.item(), f64::INFINITY);
+    }
+    let signed = Tensor::from_vec(vec![-0.0f32, 0.0], &[2, 1]);
+    assert_eq!(1.0 / signed.nll_loss(&[0, 0]).item(), f64::INFINITY);
+    // Nonzero totals are unchanged: -(-2.0 + 0.25) / 2.
+    let x = Tensor::from_vec(vec![1.5f32, -2.0, 0.25, 3.0], &[2, 2]);
+    assert_eq!(x.nll_loss(&[1, 0]).item(), 0.875);
+}

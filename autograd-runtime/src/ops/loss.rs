@@ -156,15 +156,16 @@ impl Tensor {
         let positions: Arc<[usize]> = (target.iter().enumerate())
             .map(|(i, &t)| i * c + t)
             .collect();
-        let total: f64 = match &*self.buffer() {
-            Buffer::F32(v) => positions.iter().map(|&p| v[p] as f64).sum(),
-            Buffer::F64(v) => positions.iter().map(|&p| v[p]).sum(),
+        // PyTorch sums the negated picks from +0 (so a zero loss is +0, never -0).
+        let negated_total: f64 = match &*self.buffer() {
+            Buffer::F32(v) => positions.iter().fold(0.0, |sum, &p| sum - v[p] as f64),
+            Buffer::F64(v) => positions.iter().fold(0.0, |sum, &p| sum - v[p]),
             Buffer::Bool(_) => panic!(
                 "nll_loss: expected a floating point tensor but got dtype torch.bool (shape {:?})",
                 self.shape()
             ),
         };
-        let out = Tensor::full_dtype(&[], -total / n as f64, self.dtype());
+        let out = Tensor::full_dtype(&[], negated_total / n as f64, self.dtype());
         let input_shape = self.shape().to_vec();
         record_unary_output("NllLossBackward0", &[self], out, || {
             move |_, g| {
