@@ -11,6 +11,7 @@ use crate::hooks::{run_leaf_hooks, run_output_hooks};
 use crate::tensor::{AutogradMeta, Tensor};
 use crate::DType;
 use smallvec::SmallVec;
+use std::sync::Arc;
 use std::sync::Weak;
 
 /// Where each root's gradient enters the graph, with that gradient (inline for a few roots).
@@ -35,7 +36,7 @@ pub(crate) struct Request {
 pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradError> {
     let _mode = GradModeGuard::new(request.create_graph);
     let create_graph = request.create_graph;
-    let mut walk = Walk::discover(request.roots.iter().map(|(e, _)| &*e.node));
+    let mut walk = Walk::discover(request.roots.iter().map(|(e, _)| &e.node));
     let needed = request.capture.as_deref().map(|c| needed_nodes(&walk, c));
     let captures: Vec<Option<(usize, usize)>> = request
         .capture
@@ -148,7 +149,7 @@ fn release_dependencies(walk: &mut Walk<'_>, i: usize, node: &Node) {
 
 /// Calls one node's rule on its incoming gradients (missing ones materialised as zeros).
 fn run_node(
-    node: &Node,
+    node: &Arc<Node>,
     grads: Pending,
     request: &Request,
 ) -> Result<crate::graph::InputGrads, AutogradError> {

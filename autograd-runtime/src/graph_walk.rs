@@ -12,6 +12,7 @@
 //! them, so it lives as long as the request): no reference count moves per node.
 
 use crate::graph::Node;
+use std::sync::Arc;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,8 +37,9 @@ fn id(node: &Node) -> NodeId {
 /// The graph of one backward, with the per-run state of the chain-rule loop.
 #[derive(Default)]
 pub(crate) struct Walk<'a> {
-    /// The nodes by position (roots first, then breadth first).
-    pub(crate) nodes: Vec<&'a Node>,
+    /// The nodes by position (roots first, then breadth first), as the shared handles of the
+    /// edges that reach them (a rule recording its own backward needs its node's handle).
+    pub(crate) nodes: Vec<&'a Arc<Node>>,
     /// Node `i`'s input edges lead to `children[child_start[i]..child_start[i + 1]]`.
     child_start: Vec<usize>,
     children: Vec<usize>,
@@ -66,7 +68,7 @@ thread_local! {
 
 impl<'a> Walk<'a> {
     /// Every node reachable from `roots`, with dependency counts ready for the loop.
-    pub(crate) fn discover(roots: impl Iterator<Item = &'a Node> + Clone) -> Walk<'a> {
+    pub(crate) fn discover(roots: impl Iterator<Item = &'a Arc<Node>> + Clone) -> Walk<'a> {
         // An empty `Walk<'static>` is a `Walk<'a>` (the walk is covariant in its lifetime).
         let mut walk: Walk<'a> = SPARE
             .try_with(|s| s.borrow_mut().take())
@@ -109,9 +111,9 @@ impl<'a> Walk<'a> {
         let mark = node.walk_mark.load(Ordering::Relaxed);
         let by_mark = (mark & !POSITION_MASK == self.run)
             .then_some((mark & POSITION_MASK) as usize)
-            .filter(|&i| self.nodes.get(i).is_some_and(|&n| id(n) == id(node)));
+            .filter(|&i| self.nodes.get(i).is_some_and(|n| id(n) == id(node)));
         // A later walk on another thread may have re-marked the node since.
-        by_mark.or_else(|| self.nodes.iter().position(|&n| id(n) == id(node)))
+        by_mark.or_else(|| self.nodes.iter().position(|n| id(n) == id(node)))
     }
 
     /// Positions with children before parents (for capture mode's pruning).
@@ -140,7 +142,7 @@ impl<'a> Walk<'a> {
             // Empty, so no borrow outlives the walk; collecting in place keeps the allocation.
             nodes: std::mem::take(&mut self.nodes)
                 .into_iter()
-                .map(|_| -> &'static Node { unreachable!("the list was just cleared") })
+                .map(|_| -> &'static Arc<Node> { unreachable!("the list was just cleared") })
                 .collect(),
             child_start: std::mem::take(&mut self.child_start),
             children: std::mem::take(&mut self.children),
@@ -171,7 +173,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Breadth-first discovery from `roots`.
-    fn fill(&mut self, roots: impl Iterator<Item = &'a Node>) {
+    fn fill(&mut self, roots: impl Iterator<Item = &'a Arc<Node>>) {
         for root in roots {
             let r = self.position_or_insert(root);
             self.roots.push(r);
@@ -179,7 +181,7 @@ impl<'a> Walk<'a> {
         let mut i = 0;
         while i < self.nodes.len() {
             self.child_start.push(self.children.len());
-            let node: &'a Node = self.nodes[i];
+            let node: &'a Arc<Node> = self.nodes[i];
             for edge in &node.next {
                 let child = match edge {
                     Some(edge) => self.position_or_insert(&edge.node),
@@ -192,7 +194,7 @@ impl<'a> Walk<'a> {
         self.child_start.push(self.children.len());
     }
 
-    fn position_or_insert(&mut self, node: &'a Node) -> usize {
+    fn position_or_insert(&mut self, node: &'a Arc<Node>) -> usize {
         let next = self.nodes.len();
         if let Some(map) = &mut self.map {
             let i = *map.entry(id(node)).or_insert(next);
@@ -211,7 +213,7 @@ impl<'a> Walk<'a> {
                 .nodes
                 .iter()
                 .enumerate()
-                .map(|(i, &n)| (id(n), i))
+                .map(|(i, n)| (id(n), i))
                 .collect();
             self.map = Some(map);
             return self.position_or_insert(node);

@@ -6,10 +6,13 @@ use crate::error::AutogradError;
 use crate::tensor::Tensor;
 use parking_lot::Mutex;
 use smallvec::SmallVec;
+use std::sync::Arc;
 
 /// What a node's backward rule sees besides the incoming gradients.
 pub struct BackwardCtx<'a> {
-    pub(crate) node: &'a Node,
+    /// The running node's shared handle (rules recording their own backward build edges to
+    /// it).
+    pub(crate) node: &'a Arc<Node>,
     pub(crate) create_graph: bool,
 }
 
