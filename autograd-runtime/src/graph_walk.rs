@@ -12,10 +12,10 @@
 //! them, so it lives as long as the request): no reference count moves per node.
 
 use crate::graph::Node;
-use std::sync::Arc;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Marks an input edge that leads nowhere (an input that needs no gradient).
 pub(crate) const NO_CHILD: usize = usize::MAX;
