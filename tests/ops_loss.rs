@@ -198,3 +198,61 @@ fn a_zero_class_loss_is_positive_zero() {
     let x = Tensor::from_vec(vec![1.5f32, -2.0, 0.25, 3.0], &[2, 2]);
     assert_eq!(x.nll_loss(&[1, 0]).item(), 0.875);
 }
+
+/// torch 2.15:
+/// ```python
+/// x = torch.tensor([[2., 1., -1.], [2., 0., 2.]], dtype=torch.float64, requires_grad=True)
+/// w = torch.tensor([[1., 2., 3.], [4., 5., 6.]], dtype=torch.float64)
+/// g, = torch.autograd.grad(F.nll_loss(x, t := torch.tensor([2, 0])), [x], create_graph=True)
+/// # g: [[0, 0, -0.5], [-0.5, 0, 0]], NllLossBackwardBackward0, next (None, AccumulateGrad)
+/// (g * w).sum().backward()                      # x.grad: zeros
+/// g, = torch.autograd.grad(F.nll_loss(x, t) ** 2 ...)  # with l * l:
+/// # g: [[0, 0, 0.5], [0.5, 0, 0]], next (AddBackward0, AccumulateGrad); (g * w).sum().backward()
+/// # x.grad: [[0, 0, 3.5], [3.5, 0, 0]]
+/// ```
+#[test]
+fn nll_loss_gradient_is_recorded_as_pytorch_under_create_graph() {
+    let x = Tensor::from_vec(vec![2.0f64, 1.0, -1.0, 2.0, 0.0, 2.0], &[2, 3]).requires_grad_(true);
+    let w = Tensor::from_vec(vec![1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+    let first = |out: &Tensor| {
+        autograd::grad(&[out], &[&x])
+            .create_graph(true)
+            .run()
+            .unwrap()
+            .remove(0)
+            .unwrap()
+    };
+    let g = first(&x.nll_loss(&[2, 0]));
+    assert_eq!(g.to_vec(), vec![0.0, 0.0, -0.5, -0.5, 0.0, 0.0]);
+    let node = g.grad_fn().unwrap();
+    assert_eq!(node.name(), "NllLossBackwardBackward0");
+    let next: Vec<Option<String>> = node
+        .next_functions()
+        .iter()
+        .map(|(f, _)| f.as_ref().map(|f| f.name().to_string()))
+        .collect();
+    assert_eq!(next, vec![None, Some("AccumulateGrad".to_string())]);
+    (&g * &w).sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![0.0; 6]);
+
+    x.zero_grad();
+    let loss = x.nll_loss(&[2, 0]);
+    let g = first(&(&loss * &loss));
+    assert_eq!(g.to_vec(), vec![0.0, 0.0, 0.5, 0.5, 0.0, 0.0]);
+    (&g * &w).sum().backward();
+    assert_eq!(
+        x.grad().unwrap().to_vec(),
+        vec![0.0, 0.0, 3.5, 3.5, 0.0, 0.0]
+    );
+}
+
+#[test]
+fn nll_loss_second_order_gradcheck() {
+    // Through a squared loss the gradient depends on the input (via the incoming gradient).
+    let x = Tensor::from_vec(vec![0.3f64, -1.2, 0.7, 2.0, 0.1, -0.4], &[2, 3]).requires_grad_(true);
+    let f = |xs: &[Tensor]| {
+        let l = xs[0].log_softmax(1).nll_loss(&[1, 2]);
+        &l * &l
+    };
+    check_second_order(f, &[x]);
+}

@@ -325,9 +325,11 @@ fn nesterov_without_momentum_panics_at_step() {
     opt.step();
 }
 
+/// A gradient of the wrong shape cannot reach an optimizer: `set_grad` refuses it first (the
+/// optimizers' own check stays as a second line).
 #[test]
 #[should_panic(
-    expected = "Adam: the gradient of parameter 0 has shape [2] and dtype torch.float64, but the parameter has shape [1]"
+    expected = "set_grad: attempting to assign a gradient of size '[2]' to a tensor of size '[1]'"
 )]
 fn gradient_of_the_wrong_shape_panics() {
     let p = param(&[1.0]);

@@ -129,6 +129,11 @@ impl Grad {
     /// Computes the gradients: one entry per input, `None` only for unused inputs with
     /// `allow_unused`. `.grad()` of every tensor is left untouched.
     pub fn run(self) -> Result<Vec<Option<Tensor>>, AutogradError> {
+        if self.inputs.is_empty() {
+            return Err(AutogradError::NoInputs);
+        }
+        // The outputs are checked first, as PyTorch does.
+        let roots = make_roots(&self.outputs, self.grad_outputs.as_deref())?;
         let mut capture: Vec<Option<Edge>> = Vec::with_capacity(self.inputs.len());
         for (index, input) in self.inputs.iter().enumerate() {
             if !input.requires_grad() {
@@ -136,7 +141,6 @@ impl Grad {
             }
             capture.push(gradient_edge(input));
         }
-        let roots = make_roots(&self.outputs, self.grad_outputs.as_deref())?;
         let grads = execute(Request {
             roots,
             retain_graph: self.retain_graph.unwrap_or(self.create_graph),

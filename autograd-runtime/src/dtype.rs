@@ -19,12 +19,60 @@ impl DType {
         matches!(self, DType::F32 | DType::F64)
     }
 
-    /// The dtype two floating operands promote to (`F64` wins), as PyTorch's type promotion.
+    /// The dtype two dtypes promote to by dtype alone, PyTorch's `torch.promote_types`:
+    /// `Bool < F32 < F64`, the wider one wins. Operands of different ranks promote by
+    /// [`DType::result_type`] instead.
     pub(crate) fn promote(self, other: DType) -> DType {
-        if self == DType::F64 || other == DType::F64 {
-            DType::F64
+        if self.promotion_rank() >= other.promotion_rank() {
+            self
         } else {
-            DType::F32
+            other
+        }
+    }
+
+    /// The dtype's place in the promotion lattice (each of our dtypes is a different width).
+    fn promotion_rank(self) -> u8 {
+        match self {
+            DType::Bool => 0,
+            DType::F32 => 1,
+            DType::F64 => 2,
+        }
+    }
+
+    /// The dtype an op on two tensors computes in, PyTorch's `torch.result_type`; each operand
+    /// is given as `(dtype, rank)`.
+    ///
+    /// Operands fall into priority classes, tensors with dims above 0-d tensors. Each class
+    /// promotes its own dtypes ([`DType::promote`]); the higher class's dtype wins unless the
+    /// lower class is of a higher category (bool < floating): a 0-d float64 leaves a float32
+    /// `[3]` float32, but turns a bool `[3]` into float64.
+    ///
+    /// ```text
+    /// F32 [3] with F64 []  -> F32     F32 [] with F64 []  -> F64
+    /// F32 [3] with F64 [1] -> F64     Bool [3] with F64 [] -> F64
+    /// ```
+    pub(crate) fn result_type(a: (DType, usize), b: (DType, usize)) -> DType {
+        let class = |zero_dim: bool| {
+            [a, b]
+                .into_iter()
+                .filter(|&(_, rank)| (rank == 0) == zero_dim)
+                .map(|(dtype, _)| dtype)
+                .reduce(DType::promote)
+        };
+        match (class(false), class(true)) {
+            (Some(dims), Some(zero_dim)) => dims.combine_category(zero_dim),
+            (Some(dtype), None) | (None, Some(dtype)) => dtype,
+            (None, None) => unreachable!("result_type: two operands fall in some class"),
+        }
+    }
+
+    /// ATen's `combine_categories`: the dtype of a higher priority class (`self`) stays unless
+    /// it is bool and the lower class (`lower`) is not, which then promotes it.
+    fn combine_category(self, lower: DType) -> DType {
+        if self.is_floating_point() {
+            self
+        } else {
+            self.promote(lower)
         }
     }
 

@@ -76,6 +76,9 @@ pub enum AutogradError {
     },
 
     // --- autograd::grad ---------------------------------------------------------------
+    /// `autograd::grad` was given no inputs to differentiate with respect to.
+    #[error("`inputs` argument to `grad()` cannot be empty.")]
+    NoInputs,
     /// An input given to `autograd::grad` does not require grad.
     #[error("One of the differentiated Tensors does not require grad (input {index})")]
     InputDoesNotRequireGrad {

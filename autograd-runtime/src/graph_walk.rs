@@ -243,7 +243,8 @@ mod tests {
         let x = Tensor::from_vec(vec![1.0f64, 2.0], &[2]).requires_grad_(true);
         let y = x.mul_scalar(3.0);
         let z = (&y * &y).sum() + y.sum();
-        z.backward();
+        // Kept: `y`'s node saved the 3 (as PyTorch does) and is walked again below.
+        crate::backward(&[&z]).retain_graph(true).run().unwrap();
         // d/dx (sum(9x^2) + sum(3x)) = 18x + 3
         assert_eq!(x.grad().unwrap().to_vec(), vec![21.0, 39.0]);
         // Walk again (new run id): marks of the previous run must not be taken for this one.
@@ -265,7 +266,8 @@ mod tests {
                 scope.spawn(|| {
                     for _ in 0..per_thread {
                         // Three uses of y: its node is reached by several edges per walk.
-                        ((&y * 2.0).sum() + y.sum() + (&y * 0.5).sum()).backward();
+                        let out = (&y * 2.0).sum() + y.sum() + (&y * 0.5).sum();
+                        crate::backward(&[&out]).retain_graph(true).run().unwrap();
                     }
                 });
             }

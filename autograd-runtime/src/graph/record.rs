@@ -19,8 +19,21 @@ pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
     let needed = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
     if needed {
         saved::start_op();
+        SAVED_VALUE.set(false);
     }
     needed
+}
+
+thread_local! {
+    /// Whether the op being recorded keeps a number or indices that PyTorch saves as a tensor.
+    static SAVED_VALUE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes that the op being recorded (after [`needs_grad`]) keeps a value PyTorch saves as a
+/// tensor (the 2 of `x * 2.0`, the indices of `gather`): its node then counts as saving, so a
+/// backward without `retain_graph` frees it and a second one is refused, as in PyTorch.
+pub(crate) fn note_saved_value() {
+    SAVED_VALUE.set(true);
 }
 
 /// Attaches one node to freshly computed `outputs` and returns them as its outputs.
@@ -119,7 +132,7 @@ fn new_node_with_edges(
         });
     }
     let saved_shapes = saved::take_op_shapes();
-    let saves_tensors = saves.unwrap_or(!saved_shapes.is_empty());
+    let saves_tensors = saves.unwrap_or(!saved_shapes.is_empty() || SAVED_VALUE.take());
     let mut node = Node::new(
         name,
         next,

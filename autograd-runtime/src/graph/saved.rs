@@ -39,20 +39,39 @@ fn remember_shape(tensor: &Tensor) {
     });
 }
 
+/// The node PyTorch names as the producer of a saved view that requires grad once the view's
+/// version changed: the view's `grad_fn` is then regenerated as an `as_strided` of its base.
+const REGENERATED_VIEW_NODE: &str = "AsStridedBackward0";
+
 /// A tensor saved for backward, with the version it had when saved.
 #[derive(Clone)]
 pub struct SavedTensor {
     tensor: Tensor,
     version: u64,
+    /// For a copy standing for PyTorch's view of another tensor, that tensor and its version
+    /// when saved (see [`SavedTensor::of_view`]).
+    base: Option<(Tensor, u64)>,
 }
 
 impl SavedTensor {
     /// Saves `tensor` as it is now.
     pub fn new(tensor: &Tensor) -> SavedTensor {
+        SavedTensor::of_view(tensor, None)
+    }
+
+    /// Saves `tensor`, which PyTorch would save as a view of `base` (`matmul`'s transposes and
+    /// broadcasts, copies here): PyTorch's view shares `base`'s version counter, so an
+    /// in-place change to `base` fails the backward as a change to `tensor` itself does. A
+    /// `base` sharing `tensor`'s storage shares its version already.
+    pub(crate) fn of_view(tensor: &Tensor, base: Option<&Tensor>) -> SavedTensor {
         remember_shape(tensor);
+        let base = base
+            .filter(|base| !triomphe::Arc::ptr_eq(&base.inner.storage, &tensor.inner.storage))
+            .map(|base| (base.clone(), base.inner.storage.version()));
         SavedTensor {
             tensor: tensor.clone(),
             version: tensor.inner.storage.version(),
+            base,
         }
     }
 
@@ -65,20 +84,36 @@ impl SavedTensor {
     pub(crate) fn get_ref(&self, ctx: &BackwardCtx<'_>) -> Result<&Tensor, AutogradError> {
         let found = self.tensor.inner.storage.version();
         if found != self.version {
-            return Err(AutogradError::ModifiedInPlace {
-                node: ctx.name().to_string(),
-                dtype: self.tensor.dtype(),
-                shape: self.tensor.shape().to_vec(),
-                produced_by: self
-                    .tensor
-                    .grad_edge()
-                    .map(|edge| (edge.node.name.to_string(), edge.slot)),
-                found,
-                expected: self.version,
-                anomaly: crate::anomaly::is_anomaly_enabled(),
-            });
+            return Err(self.modified(ctx, found, self.version));
+        }
+        if let Some((base, expected)) = &self.base {
+            let found = base.inner.storage.version();
+            if found != *expected {
+                return Err(self.modified(ctx, found, *expected));
+            }
         }
         Ok(&self.tensor)
+    }
+
+    /// PyTorch's error for the saved tensor found at version `found` instead of `expected`.
+    fn modified(&self, ctx: &BackwardCtx<'_>, found: u64, expected: u64) -> AutogradError {
+        let is_view = self.base.is_some() || self.tensor.view_flags().is_view();
+        let produced_by = if is_view {
+            // A view's version is its base's: PyTorch names the node it regenerates for the
+            // view, or none when the view is a leaf (requiring grad or not).
+            (!self.tensor.is_leaf()).then(|| (REGENERATED_VIEW_NODE.to_string(), 0))
+        } else {
+            (self.tensor.grad_edge()).map(|edge| (edge.node.name.to_string(), edge.slot))
+        };
+        AutogradError::ModifiedInPlace {
+            node: ctx.name().to_string(),
+            dtype: self.tensor.dtype(),
+            shape: self.tensor.shape().to_vec(),
+            produced_by,
+            found,
+            expected,
+            anomaly: crate::anomaly::is_anomaly_enabled(),
+        }
     }
 }
 
@@ -101,12 +136,12 @@ impl SavedOutput {
         }
     }
 
-    /// The saved output as a leaf sharing its elements, or PyTorch's error when it was
-    /// modified in place since.
-    pub(crate) fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
-        let meta = &ctx.node.outputs[0];
+    /// PyTorch's error when the output was modified in place since it was saved: for rules
+    /// that need its version checked but not its values (PyTorch saves `result` for them).
+    pub(crate) fn check(&self, ctx: &BackwardCtx<'_>) -> Result<(), AutogradError> {
         let found = self.storage.version();
         if found != self.version {
+            let meta = &ctx.node.outputs[0];
             return Err(AutogradError::ModifiedInPlace {
                 node: ctx.name().to_string(),
                 dtype: meta.dtype,
@@ -117,6 +152,14 @@ impl SavedOutput {
                 anomaly: crate::anomaly::is_anomaly_enabled(),
             });
         }
+        Ok(())
+    }
+
+    /// The saved output as a leaf sharing its elements, or PyTorch's error when it was
+    /// modified in place since.
+    pub(crate) fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        self.check(ctx)?;
+        let meta = &ctx.node.outputs[0];
         Ok(Tensor::from_storage(
             self.storage.clone(),
             meta.shape.clone(),

@@ -4,7 +4,7 @@ use super::fast_paths::mul_grads;
 use super::kernels::zip_float;
 use crate::graph::{needs_grad, record_one, BackwardCtx, SavedTensor};
 use crate::shape::{broadcast_shapes, ShapeVec};
-use crate::Tensor;
+use crate::{DType, Tensor};
 use std::borrow::Cow;
 
 /// The broadcast shape of an op's operands, or a panic naming the op and both shapes.
@@ -20,41 +20,88 @@ pub(crate) fn broadcast_or_panic(op: &str, a: &Tensor, b: &Tensor) -> ShapeVec {
     })
 }
 
-/// Both operands in their promoted dtype (F64 if either is), converting through a recorded
-/// `to_dtype` so gradients flow back in the original dtype.
+/// The dtype an op on `a` and `b` computes in: PyTorch's `torch.result_type`, where a 0-d
+/// operand only decides the dtype when the other is 0-d too or of a lower category
+/// (`f32 [3] + f64 0-d` is float32, `f32 0-d + f64 0-d` float64); see [`DType::result_type`].
+pub(crate) fn result_type(a: &Tensor, b: &Tensor) -> DType {
+    DType::result_type((a.dtype(), a.dim()), (b.dtype(), b.dim()))
+}
+
+/// Both operands in their [`result_type`], converting through a recorded `to_dtype` so
+/// gradients flow back in the original dtype.
+///
+/// # Panics
+/// When an operand is not floating point.
 #[track_caller]
 pub(crate) fn promote<'a>(
     op: &str,
     a: &'a Tensor,
     b: &'a Tensor,
 ) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
-    if !a.dtype().is_floating_point() || !b.dtype().is_floating_point() {
-        panic!(
-            "{op}: expected floating point operands but got {} {:?} and {} {:?}{}",
-            a.dtype(),
-            a.shape(),
-            b.dtype(),
-            b.shape(),
-            crate::shape::pytorch_suffix(crate::shape::non_float_operands_error(
-                op,
-                (a.shape(), a.dtype()),
-                (b.shape(), b.dtype())
-            ))
-        );
-    }
-    if a.dtype() == b.dtype() {
-        return (Cow::Borrowed(a), Cow::Borrowed(b));
-    }
-    let dtype = a.dtype().promote(b.dtype());
-    (Cow::Owned(a.to_dtype(dtype)), Cow::Owned(b.to_dtype(dtype)))
+    check_floating_operands(op, a, b);
+    converted_to(result_type(a, b), a, b)
 }
 
-/// Both operands' values in their promoted dtype (F64 if either is), converted outside any
-/// graph: the arithmetic ops record their node on the original operands and the engine hands
-/// each operand its gradient in its own dtype (PyTorch promotes inside the kernel, with no
-/// conversion node).
+/// Both operands in the dtype they promote to by dtype alone, whatever their ranks: PyTorch's
+/// promotion for ops that broadcast their operands to one shape before promoting them
+/// (`mse_loss` calls `broadcast_tensors` first, so a 0-d float64 target makes it float64).
+///
+/// # Panics
+/// When an operand is not floating point.
 #[track_caller]
-fn promoted_values<'a>(
+pub(crate) fn promote_broadcast<'a>(
+    op: &str,
+    a: &'a Tensor,
+    b: &'a Tensor,
+) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
+    check_floating_operands(op, a, b);
+    converted_to(a.dtype().promote(b.dtype()), a, b)
+}
+
+/// Panics, with PyTorch's sentence where there is one, unless both operands are floating point.
+#[track_caller]
+fn check_floating_operands(op: &str, a: &Tensor, b: &Tensor) {
+    if a.dtype().is_floating_point() && b.dtype().is_floating_point() {
+        return;
+    }
+    panic!(
+        "{op}: expected floating point operands but got {} {:?} and {} {:?}{}",
+        a.dtype(),
+        a.shape(),
+        b.dtype(),
+        b.shape(),
+        crate::shape::pytorch_suffix(crate::shape::non_float_operands_error(
+            op,
+            (a.shape(), a.dtype()),
+            (b.shape(), b.dtype())
+        ))
+    );
+}
+
+/// Each operand converted to `dtype` through a recorded `to_dtype` (borrowed when it has it).
+fn converted_to<'a>(
+    dtype: DType,
+    a: &'a Tensor,
+    b: &'a Tensor,
+) -> (Cow<'a, Tensor>, Cow<'a, Tensor>) {
+    let convert = |t: &'a Tensor| {
+        if t.dtype() == dtype {
+            Cow::Borrowed(t)
+        } else {
+            Cow::Owned(t.to_dtype(dtype))
+        }
+    };
+    (convert(a), convert(b))
+}
+
+/// Both operands' values in their [`result_type`], converted outside any graph: the ops that
+/// use them record their node on the original operands and the engine hands each operand its
+/// gradient in its own dtype (PyTorch promotes inside the kernel, with no conversion node).
+///
+/// # Panics
+/// When an operand is not floating point.
+#[track_caller]
+pub(crate) fn promoted_values<'a>(
     op: &str,
     a: &'a Tensor,
     b: &'a Tensor,
@@ -86,20 +133,11 @@ fn record_binary(
         let [ga, gb] = rule(&grads[0], a, b, needs);
         // The saved operands carry their shapes: broadcast gradients are summed back to them.
         Ok(smallvec::smallvec![
-            ga.map(|g| reduced_to(g, a.shape())),
-            gb.map(|g| reduced_to(g, b.shape())),
+            ga.map(|g| g.reduce_grad_to(a.shape())),
+            gb.map(|g| g.reduce_grad_to(b.shape())),
         ])
     };
     record_one(name, &[a, b], out, backward)
-}
-
-/// `g` summed back to `shape` (moved through untouched when it already has that shape).
-fn reduced_to(g: Tensor, shape: &[usize]) -> Tensor {
-    if g.shape() == shape {
-        g
-    } else {
-        g.sum_to_size(shape)
-    }
 }
 
 /// Records `a + b` (`sign_b` 1) or `a - b` (`sign_b` -1): the rule needs no operand values, so
@@ -112,10 +150,12 @@ fn record_linear(name: &'static str, a: &Tensor, b: &Tensor, out: Tensor, sign_b
     // The operands' shapes are those of the nodes their edges lead to: nothing to keep.
     let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
         let g = &grads[0];
-        let ga = ctx.input_shape(0).map(|shape| g.sum_to_size(shape));
+        let ga = ctx
+            .input_shape(0)
+            .map(|shape| g.clone().reduce_grad_to(shape));
         let gb = ctx.input_shape(1).map(|shape| {
             let g = if sign_b < 0.0 { g.neg() } else { g.clone() };
-            g.sum_to_size(shape)
+            g.reduce_grad_to(shape)
         });
         Ok(smallvec::smallvec![ga, gb])
     };
@@ -172,8 +212,11 @@ impl Tensor {
         })
     }
 
-    /// Sums a broadcast gradient back to `shape` (PyTorch's `sum_to_size`): sums the leading
-    /// dims `self` has in excess and every dim where `shape` has 1.
+    /// Sums `self` down to `shape`, a shape it could have been broadcast from (PyTorch's
+    /// `sum_to_size`, ATen's `sum_to`): sums the leading dims `self` has in excess and every
+    /// dim where `shape` has 1, then drops the leading ones. An empty `shape` is always a full
+    /// [`Tensor::sum`] (`SumBackward0`), even of a 0-d or `[1]` tensor; a `shape` equal to
+    /// `self`'s gives `self` back.
     ///
     /// # Panics
     /// When `self` cannot have been broadcast from `shape`.
@@ -183,11 +226,15 @@ impl Tensor {
     /// let g = Tensor::ones(&[2, 3]);
     /// assert_eq!(g.sum_to_size(&[3]).to_vec(), vec![2.0, 2.0, 2.0]);
     /// assert_eq!(g.sum_to_size(&[2, 1]).to_vec(), vec![3.0, 3.0]);
+    /// let x = Tensor::scalar(2.0).requires_grad_(true);
+    /// assert_eq!(x.sum_to_size(&[]).grad_fn().unwrap().name(), "SumBackward0");
     /// ```
     #[track_caller]
     pub fn sum_to_size(&self, shape: &[usize]) -> Tensor {
-        let same = self.dim() == shape.len() && self.shape().iter().zip(shape).all(|(a, b)| a == b);
-        if same {
+        if shape.is_empty() {
+            return self.sum();
+        }
+        if self.shape() == shape {
             return self.clone();
         }
         if broadcast_shapes(shape, self.shape()).as_deref() != Some(self.shape()) {
@@ -196,11 +243,8 @@ impl Tensor {
                 self.shape()
             );
         }
-        // PyTorch's `sum_to`: a 0-d target is a full sum; otherwise one sum over the leading
-        // dims and the dims `shape` has as 1, keeping them, then a view dropping the leading ones.
-        if shape.is_empty() {
-            return self.sum();
-        }
+        // One sum over the leading dims and the dims `shape` has as 1, keeping them, then a
+        // view dropping the leading ones.
         let lead = self.dim() - shape.len();
         let dims: Vec<usize> = (0..lead)
             .chain((lead..self.dim()).filter(|&d| shape[d - lead] == 1 && self.shape()[d] != 1))
@@ -214,6 +258,19 @@ impl Tensor {
             summed.reshape(shape)
         } else {
             summed
+        }
+    }
+
+    /// A backward rule's gradient reduced to its input's `shape`, as PyTorch's engine does
+    /// with every gradient a node returns: moved through when it already has that shape (also
+    /// a 0-d one, where [`Tensor::sum_to_size`] would sum), otherwise `sum_to_size(shape)`.
+    ///
+    /// PRECONDITION: `self` could have been broadcast from `shape`.
+    pub(crate) fn reduce_grad_to(self, shape: &[usize]) -> Tensor {
+        if self.shape() == shape {
+            self
+        } else {
+            self.sum_to_size(shape)
         }
     }
 }

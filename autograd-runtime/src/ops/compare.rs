@@ -1,6 +1,6 @@
 //! Comparisons and boolean reductions: results are `Bool` tensors that never require grad.
 
-use super::binary::broadcast_or_panic;
+use super::binary::{broadcast_or_panic, result_type};
 use super::kernels::zip_to_bool;
 use crate::dtype::DType;
 use crate::storage::Buffer;
@@ -8,8 +8,20 @@ use crate::Tensor;
 
 /// The right-hand side of a comparison: a tensor or a plain number.
 pub trait CompareOperand {
-    /// The operand as a tensor of `like`'s dtype (numbers) or as given (tensors).
+    /// The operand as given (tensors), or as a 0-d tensor of the dtype a Python number takes
+    /// against `like` (numbers): `like`'s own when it is floating point, float32 (the default
+    /// dtype) against a `Bool` tensor, so `mask.gt(0.5)` compares 1.0 and 0.0 with 0.5.
     fn into_operand(self, like: &Tensor) -> Tensor;
+}
+
+/// The dtype a Python float takes against `like` in PyTorch's promotion: a number is of the
+/// lowest priority, so it keeps a floating `like`'s dtype and makes a `Bool` one float32.
+fn number_dtype(like: &Tensor) -> DType {
+    if like.dtype().is_floating_point() {
+        like.dtype()
+    } else {
+        DType::F32
+    }
 }
 
 impl CompareOperand for &Tensor {
@@ -26,16 +38,18 @@ impl CompareOperand for Tensor {
 
 impl CompareOperand for f64 {
     fn into_operand(self, like: &Tensor) -> Tensor {
-        Tensor::full_dtype(&[], self, like.dtype())
+        Tensor::full_dtype(&[], self, number_dtype(like))
     }
 }
 
 impl CompareOperand for f32 {
     fn into_operand(self, like: &Tensor) -> Tensor {
-        Tensor::full_dtype(&[], self as f64, like.dtype())
+        Tensor::full_dtype(&[], self as f64, number_dtype(like))
     }
 }
 
+/// The comparisons: both operands are compared in their [`result_type`] (a float32 `[3]` with
+/// a float64 0-d compares in float32, as PyTorch).
 macro_rules! comparison {
     ($($(#[$doc:meta])* $name:ident $op:tt),*) => {$(
         $(#[$doc])*
@@ -43,12 +57,8 @@ macro_rules! comparison {
         pub fn $name(&self, other: impl CompareOperand) -> Tensor {
             let other = other.into_operand(self);
             let shape = broadcast_or_panic(stringify!($name), self, &other);
-            let (a, b) = if self.dtype() == other.dtype() {
-                (self.detach(), other.detach())
-            } else {
-                let dtype = if self.dtype() == DType::Bool { other.dtype() } else { self.dtype().promote(other.dtype()) };
-                (self.detach().to_dtype(dtype), other.detach().to_dtype(dtype))
-            };
+            let dtype = result_type(self, &other);
+            let (a, b) = (self.detach().to_dtype(dtype), other.detach().to_dtype(dtype));
             zip_to_bool!(stringify!($name), &a, &b, shape, |x, y| x $op y)
         }
     )*};

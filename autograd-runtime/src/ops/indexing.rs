@@ -1,6 +1,9 @@
 //! Picking elements: narrow, slice, index_select and gather (joining and cutting tensors is in
 //! `join.rs`).
 //!
+//! `narrow` and `slice` return copies where PyTorch returns views, so in-place ops refuse
+//! their outputs (see `shape_ops.rs`); `index_select` and `gather` copy in PyTorch too.
+//!
 //! Every pick is a gather at flat source positions ([`Tensor::take_flat`]); its backward adds
 //! the gradient into zeros at the same positions ([`Tensor::scatter_flat`]), an op whose own
 //! backward is the pick again, so gradients of any order flow.
@@ -9,8 +12,9 @@
 //! row-major `&[usize]` plus the index's shape, which is what [`Tensor::max_dim`] returns with
 //! the values' shape.
 
+use super::shape_ops::CopyingView;
 use crate::dtype::Float;
-use crate::graph::record_unary_output;
+use crate::graph::{note_saved_value, record_unary_output};
 use crate::shape::{dim_out_of_range, numel, strides, wrap_dim, Dim};
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -104,6 +108,11 @@ impl Tensor {
         let out = Tensor::from_buffer(take(&self.buffer(), &positions), shape);
         let input_shape = self.shape().to_vec();
         record_unary_output(node, &[self], out, || {
+            // `gather` and `index_select` save their index (a tensor) in PyTorch; slices keep
+            // only numbers.
+            if matches!(node, "GatherBackward0" | "IndexSelectBackward0") {
+                note_saved_value();
+            }
             move |_, g| {
                 Ok(smallvec::smallvec![Some(
                     g.scatter_flat(positions.clone(), input_shape.clone()),
@@ -122,6 +131,7 @@ impl Tensor {
         let out = Tensor::from_buffer(buffer, shape);
         let source_shape = self.shape().to_vec();
         record_unary_output("ScatterAddBackward0", &[self], out, || {
+            note_saved_value();
             move |_, g| {
                 let picked = g.take_flat(targets.clone(), source_shape.clone(), "GatherBackward0");
                 Ok(smallvec::smallvec![Some(picked)])
@@ -142,6 +152,8 @@ impl Tensor {
 
     /// `length` elements along `dim` starting at `start` (`SliceBackward0`, as PyTorch, whose
     /// `narrow` is a slice).
+    ///
+    /// A copy here where PyTorch returns a view: in-place ops refuse it (see [`Tensor::add_`]).
     ///
     /// # Panics
     /// On a 0-d tensor, a dim out of range, or when `start + length` exceeds the dim's size.
@@ -174,12 +186,18 @@ impl Tensor {
             );
         }
         let indices: Vec<usize> = (start..start + length).collect();
-        self.pick_along(d, &indices, "SliceBackward0")
+        self.pick_along(d, &indices, "SliceBackward0").into_copy_of(
+            self,
+            CopyingView::Narrow,
+            false,
+        )
     }
 
     /// Python slicing `x[start:end:step]` along `dim` (`SliceBackward0`): negative `start` and
     /// `end` count from the end, both are clamped to the dim (so `isize::MAX` means "to the
     /// end"), and an empty range gives an empty dim.
+    ///
+    /// A copy here where PyTorch returns a view: in-place ops refuse it (see [`Tensor::add_`]).
     ///
     /// # Panics
     /// On a 0-d tensor, a dim out of range, or `step == 0`.
@@ -216,6 +234,7 @@ impl Tensor {
         let (start, end) = (clamp(start), clamp(end));
         let indices: Vec<usize> = (start..end.max(start)).step_by(step).collect();
         self.pick_along(d, &indices, "SliceBackward0")
+            .into_copy_of(self, CopyingView::Slice, false)
     }
 
     /// The slices at `indices` along `dim`, in that order, repeats allowed

@@ -12,7 +12,14 @@
 //!   gives `y.grad_fn()` `MulBackward0` and `x.grad` 6; `zero_`/`fill_` give
 //!   `ZeroBackward0`/`FillBackward2`, `copy_` `CopyBackwards`). It is refused when the
 //!   storage is shared with another tensor (a view, a `detach()`, a value saved for
-//!   backward), whose history could not follow: use the out-of-place op there.
+//!   backward), whose history could not follow: use the out-of-place op there;
+//! - on a view (see `shape_ops.rs`), what PyTorch refuses is refused with its sentence: a view
+//!   of a leaf that requires grad, and a piece of `split`/`chunk` that requires grad.
+//!
+//! In any grad mode, the output of a view op that returns a copy here (`t`, `transpose`,
+//! `narrow`, `slice`, `expand`/`broadcast_to`, `split`, `chunk`), and every storage-sharing
+//! view of it, is refused: PyTorch's write would reach the view's input, this one would not
+//! (PyTorch's own refusal of a broadcasting `expand`, whose elements repeat, comes first).
 
 use super::compare::CompareOperand;
 use crate::grad_mode::{is_grad_enabled, no_grad};
@@ -118,21 +125,83 @@ fn copy_mismatch(dst: &Tensor, src: &Tensor) -> String {
     })
 }
 
+/// The out-of-place way to compute what the in-place op `op` computes.
+fn out_of_place(op: &str) -> &'static str {
+    match op {
+        "add_" => "`add`",
+        "sub_" => "`sub`",
+        "mul_" => "`mul`",
+        "div_" => "`div`",
+        "clamp_" => "`clamp`",
+        "fill_" => "`full_like`",
+        "zero_" => "`zeros_like`",
+        _ => "`expand` of the source",
+    }
+}
+
+/// A node's name as PyTorch 2.15 prints it in its messages about views: without `Backward`
+/// and a `0` after it (`SplitBackward0` is `Split`, `MinBackward1` is `Min1`).
+fn torch_node_name(name: &str) -> String {
+    match name.rsplit_once("Backward") {
+        Some((op, "0")) => op.to_string(),
+        Some((op, n)) if n.bytes().all(|b| b.is_ascii_digit()) => format!("{op}{n}"),
+        _ => name.to_string(),
+    }
+}
+
 impl Tensor {
     /// Whether an in-place op on `self` must be recorded (rebasing `self`'s history); panics
     /// when it may not write `self` at all (see the module docs).
     #[track_caller]
     fn inplace_records(&self, op: &str, operand: Option<&Tensor>) -> bool {
-        if !is_grad_enabled() {
-            return false;
-        }
-        if self.is_leaf() && self.requires_grad() {
+        let grad_mode = is_grad_enabled();
+        if grad_mode && self.is_leaf() && self.requires_grad() {
             panic!(
                 "{op}: a leaf Variable that requires grad is being used in an in-place operation. (shape {:?}; update it inside no_grad(|| ...))",
                 self.shape()
             );
         }
-        self.requires_grad() || operand.is_some_and(Tensor::requires_grad)
+        self.check_view_write(op, grad_mode);
+        grad_mode && (self.requires_grad() || operand.is_some_and(Tensor::requires_grad))
+    }
+
+    /// Panics when `self` is a view PyTorch would not write in place (with its sentence), or
+    /// a copy made by a view op, whose write would not reach the view's input as PyTorch's
+    /// does. In PyTorch's order: its autograd checks (grad mode only), then its kernel's.
+    #[track_caller]
+    fn check_view_write(&self, op: &str, grad_mode: bool) {
+        let view = self.view_flags();
+        if grad_mode && view.multi_output() {
+            let (node, slot) = self
+                .grad_edge()
+                .map(|edge| (torch_node_name(&edge.node.name), edge.slot))
+                .expect("a piece that requires grad has a node");
+            panic!(
+                "{op}: Output {slot} of {node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one. (shape {:?})",
+                self.shape()
+            );
+        }
+        if grad_mode && view.of_leaf() {
+            panic!(
+                "{op}: a view of a leaf Variable that requires grad is being used in an in-place operation. (shape {:?}; update the leaf itself inside no_grad(|| ...))",
+                self.shape()
+            );
+        }
+        let Some(copied_by) = view.copied_by() else {
+            return;
+        };
+        let name = copied_by.name();
+        if view.overlaps() && !matches!(op, "fill_" | "zero_") {
+            panic!(
+                "{op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation. (shape {:?}, made by `{name}`, which repeats elements; `deep_clone()` makes an independent copy)",
+                self.shape()
+            );
+        }
+        panic!(
+            "{op}: this tensor (shape {:?}) was made by `{name}`, which in this library returns a copy of its input's elements, not a view of them as in PyTorch: the in-place write would not reach the input, as it would in PyTorch. Write into the input itself, use the out-of-place {} instead, or call `deep_clone()` first to make an independent tensor (outside the graph)",
+            self.shape(),
+            out_of_place(op)
+        );
     }
 
     /// `value` everywhere, recorded as a node (`name`) whose gradient to `self` is zero.
@@ -251,7 +320,11 @@ impl Tensor {
     ///
     /// # Panics
     /// See the module docs for when in-place ops are refused; also when `other` does not
-    /// broadcast to `self`'s shape.
+    /// broadcast to `self`'s shape. Every in-place op refuses the output of a view op that
+    /// returns a copy here (`t`, `transpose`, `narrow`, `slice`, `expand`, `broadcast_to`,
+    /// `split`, `split_with_sizes`, `chunk`) and its reshapes, squeezes and `detach()`:
+    /// PyTorch's write would reach the view's input, this one would not. Write the input
+    /// itself, use the out-of-place op, or `deep_clone()` the copy first.
     ///
     /// ```
     /// use autograd::{no_grad, Tensor};

@@ -1,8 +1,10 @@
 //! Joining tensors (`cat`, `stack`) and cutting them into pieces (`split`,
 //! `split_with_sizes`, `chunk`). A cut records ONE node with every piece as an output; its
-//! backward concatenates the pieces' gradients (zeros for pieces that got none).
+//! backward concatenates the pieces' gradients (zeros for pieces that got none). The pieces
+//! are copies where PyTorch returns views, so in-place ops refuse them (see `shape_ops.rs`).
 
 use super::indexing::around_dim;
+use super::shape_ops::CopyingView;
 use crate::graph::{needs_grad, record, BackwardFn};
 use crate::shape::{dim_out_of_range, numel, wrap_dim, Dim};
 use crate::storage::Buffer;
@@ -135,7 +137,7 @@ impl Tensor {
             for (i, &len) in lens.iter().enumerate() {
                 result.push(
                     ctx.needs_input_grad(i)
-                        .then(|| grads[0].narrow(d, start, len)),
+                        .then(|| grads[0].narrow(d, start, len).into_gradient()),
                 );
                 start += len;
             }
@@ -183,7 +185,7 @@ impl Tensor {
             Ok((0..n)
                 .map(|i| {
                     ctx.needs_input_grad(i)
-                        .then(|| grads[0].narrow(d, i, 1).squeeze(d))
+                        .then(|| grads[0].narrow(d, i, 1).squeeze(d).into_gradient())
                 })
                 .collect())
         });
@@ -195,6 +197,9 @@ impl Tensor {
     /// Cuts `dim` into pieces of `split_size` (the last may be smaller), as PyTorch's
     /// `split(int)`. All pieces come from ONE `SplitBackward0` node; pieces that get no
     /// gradient count as zeros.
+    ///
+    /// Each piece is a copy here where PyTorch returns a view: in-place ops refuse it (see
+    /// [`Tensor::add_`]).
     ///
     /// # Panics
     /// On a 0-d tensor, a dim out of range, or `split_size == 0` on a non-empty dim.
@@ -224,11 +229,14 @@ impl Tensor {
         };
         let mut sizes = vec![split_size; pieces];
         sizes[pieces - 1] = size - split_size * (pieces - 1);
-        self.split_named(&sizes, d, "SplitBackward0")
+        self.split_named(&sizes, d, "SplitBackward0", CopyingView::Split)
     }
 
     /// Cuts `dim` into pieces of the given sizes, as PyTorch's `split(list)`
     /// (`SplitWithSizesBackward0`, one node for all pieces).
+    ///
+    /// Each piece is a copy here where PyTorch returns a view: in-place ops refuse it (see
+    /// [`Tensor::add_`]).
     ///
     /// # Panics
     /// When the sizes do not add up to the dim's size.
@@ -250,12 +258,20 @@ impl Tensor {
                 "split_with_sizes: split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {d}), but got split_sizes={sizes:?}"
             );
         }
-        self.split_named(sizes, d, "SplitWithSizesBackward0")
+        self.split_named(
+            sizes,
+            d,
+            "SplitWithSizesBackward0",
+            CopyingView::SplitWithSizes,
+        )
     }
 
     /// Cuts `dim` into at most `chunks` pieces of `ceil(size / chunks)` (the last may be
     /// smaller, and there may be fewer pieces), as PyTorch's `chunk`, which records
     /// `SplitBackward0`.
+    ///
+    /// Each piece is a copy here where PyTorch returns a view: in-place ops refuse it (see
+    /// [`Tensor::add_`]).
     ///
     /// # Panics
     /// On `chunks == 0`, a 0-d tensor, or a dim out of range.
@@ -282,27 +298,39 @@ impl Tensor {
         let d = wrap_dim("chunk", dim, self.dim());
         let size = self.shape()[d];
         if size == 0 {
-            return self.split_named(&vec![0; chunks], d, "SplitWithSizesBackward0");
+            let sizes = vec![0; chunks];
+            return self.split_named(&sizes, d, "SplitWithSizesBackward0", CopyingView::Chunk);
         }
-        self.split(size.div_ceil(chunks), d)
+        (self.split(size.div_ceil(chunks), d).into_iter())
+            .map(|piece| piece.into_copy_of(self, CopyingView::Chunk, false))
+            .collect()
     }
 
-    /// The pieces of `sizes` along `d` as outputs of one node named `node`.
+    /// The pieces of `sizes` along `d` as outputs of one node named `node`, marked as copies
+    /// made by `view` (PyTorch returns them as views of `self`).
     #[track_caller]
-    fn split_named(&self, sizes: &[usize], d: usize, node: &'static str) -> Vec<Tensor> {
+    fn split_named(
+        &self,
+        sizes: &[usize],
+        d: usize,
+        node: &'static str,
+        view: CopyingView,
+    ) -> Vec<Tensor> {
         let mut start = 0;
         let mut pieces = Vec::with_capacity(sizes.len());
         for &len in sizes {
             pieces.push(crate::no_grad(|| self.narrow(d, start, len)));
             start += len;
         }
-        if !needs_grad(&[self]) {
-            return pieces;
+        if needs_grad(&[self]) {
+            let backward: BackwardFn = Box::new(move |_, grads| {
+                let parts: Vec<&Tensor> = grads.iter().collect();
+                Ok(smallvec::smallvec![Some(Tensor::cat(&parts, d))])
+            });
+            pieces = record(node, &[self], pieces, backward);
         }
-        let backward: BackwardFn = Box::new(move |_, grads| {
-            let parts: Vec<&Tensor> = grads.iter().collect();
-            Ok(smallvec::smallvec![Some(Tensor::cat(&parts, d))])
-        });
-        record(node, &[self], pieces, backward)
+        (pieces.into_iter())
+            .map(|piece| piece.into_copy_of(self, view, false))
+            .collect()
     }
 }

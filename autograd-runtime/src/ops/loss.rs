@@ -4,10 +4,12 @@
 //!
 //! Class targets are `&[usize]` (there is no integer dtype); class scores are `[C]` or `[N, C]`.
 
-use super::binary::promote;
+use super::binary::promote_broadcast;
 use super::kernels::zip_float;
 use super::reduce::pairwise_sum;
-use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
+use crate::graph::{
+    needs_grad, record, record_one, record_unary_output, BackwardCtx, BackwardFn, SavedTensor,
+};
 use crate::shape::{broadcast_error, broadcast_shapes, dim_out_of_range, numel, pytorch_suffix};
 use crate::storage::Buffer;
 use crate::Tensor;
@@ -89,7 +91,8 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn mse_loss(&self, target: &Tensor) -> Tensor {
-        let (a, b) = promote("mse_loss", self, target);
+        // PyTorch broadcasts the operands before promoting them: by dtype alone.
+        let (a, b) = promote_broadcast("mse_loss", self, target);
         let shape = broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
             panic!(
                 "mse_loss: input shape {:?} and target shape {:?} do not broadcast (use the same shape){}",
@@ -167,12 +170,25 @@ impl Tensor {
         };
         let out = Tensor::full_dtype(&[], negated_total / n as f64, self.dtype());
         let input_shape = self.shape().to_vec();
+        let target: Arc<[usize]> = target.into();
         record_unary_output("NllLossBackward0", &[self], out, || {
-            move |_, g| {
-                let per_item = g.neg().div_scalar(n as f64).expand(&[n]);
-                Ok(smallvec::smallvec![Some(
-                    per_item.scatter_flat(positions.clone(), input_shape.clone()),
-                )])
+            // Saved as PyTorch saves it: its backward is recorded with the input as an input.
+            let input = SavedTensor::new(self);
+            move |ctx, g| {
+                let grad = crate::no_grad(|| {
+                    let per_item = g.neg().div_scalar(n as f64).expand(&[n]);
+                    per_item.scatter_flat(positions.clone(), input_shape.clone())
+                });
+                if !ctx.create_graph() {
+                    return Ok(smallvec::smallvec![Some(grad)]);
+                }
+                let input = input.get(ctx)?;
+                Ok(smallvec::smallvec![Some(record_nll_backward(
+                    g,
+                    &input,
+                    grad,
+                    target.clone()
+                ))])
             }
         })
     }
@@ -198,4 +214,21 @@ impl Tensor {
         let class_dim = if self.dim() == 1 { 0 } else { 1 };
         self.log_softmax(class_dim).nll_loss(target)
     }
+}
+
+/// Records `grad`, `nll_loss`'s gradient computed from the incoming gradient `g` for input
+/// `input`, as PyTorch's `NllLossBackwardBackward0` (inputs `g` and `input`): the gradient is
+/// linear in `g`, so `g` gets `nll_loss` of the incoming gradient; `input` gets zeros (the
+/// gradient does not depend on the input's values, derivatives.yaml's `nll_loss_backward`).
+fn record_nll_backward(g: &Tensor, input: &Tensor, grad: Tensor, target: Arc<[usize]>) -> Tensor {
+    if !needs_grad(&[g, input]) {
+        return grad;
+    }
+    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
+        let gg = &grads[0];
+        let to_g = ctx.needs_input_grad(0).then(|| gg.nll_loss(&target));
+        let to_input = ctx.needs_input_grad(1).then(|| gg.zeros_like());
+        Ok(smallvec::smallvec![to_g, to_input])
+    };
+    record_one("NllLossBackwardBackward0", &[g, input], grad, backward)
 }

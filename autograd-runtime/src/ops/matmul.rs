@@ -9,6 +9,14 @@ use crate::storage::Buffer;
 use crate::Tensor;
 use nalgebra::{DMatrixView, DMatrixViewMut, RealField};
 
+/// For each operand of a product, the tensor PyTorch's operand would be a view of, when
+/// `matmul` made the operand by copying it (a transpose or a broadcast): PyTorch's saved view
+/// shares that tensor's version counter, so the backward checks its version too.
+pub(crate) type ViewBases<'a> = [Option<&'a Tensor>; 2];
+
+/// Operands that stand for nothing but themselves.
+const NO_BASES: ViewBases<'static> = [None, None];
+
 /// `out = a b` for row-major `a: [m, k]`, `b: [k, n]`, `out: [m, n]`. A row-major `[r, c]`
 /// buffer is a column-major `[c, r]` matrix (its transpose), so `C^T = B^T A^T` is computed on
 /// views, and `C^T` column-major is `C` row-major.
@@ -169,6 +177,13 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn bmm(&self, other: &Tensor) -> Tensor {
+        self.bmm_of_views(other, NO_BASES)
+    }
+
+    /// [`Tensor::bmm`] of operands PyTorch would have as views of `bases` (see
+    /// [`ViewBases`]).
+    #[track_caller]
+    pub(crate) fn bmm_of_views(&self, other: &Tensor, bases: ViewBases<'_>) -> Tensor {
         check_dtypes("bmm", self, other);
         let (&[batch, m, k], &[batch2, k2, n]) = (self.shape(), other.shape()) else {
             panic!(
@@ -191,6 +206,7 @@ impl Tensor {
             "BmmBackward0",
             other,
             out,
+            bases,
             |g, b| g.bmm(&b.transpose(1, 2)),
             |a, g| a.transpose(1, 2).bmm(g),
         )
@@ -208,6 +224,12 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn mv(&self, other: &Tensor) -> Tensor {
+        self.mv_of_views(other, NO_BASES)
+    }
+
+    /// [`Tensor::mv`] of operands PyTorch would have as views of `bases`.
+    #[track_caller]
+    pub(crate) fn mv_of_views(&self, other: &Tensor, bases: ViewBases<'_>) -> Tensor {
         check_dtypes("mv", self, other);
         let (&[m, k], &[k2]) = (self.shape(), other.shape()) else {
             panic!(
@@ -228,6 +250,7 @@ impl Tensor {
             "MvBackward0",
             other,
             out,
+            bases,
             |g, v| g.unsqueeze(1).mm(&v.unsqueeze(0)),
             |a, g| a.t().mv(g),
         )
@@ -237,6 +260,12 @@ impl Tensor {
     /// d/dA = G B^T, d/dB = A^T G.
     #[track_caller]
     pub fn mm(&self, other: &Tensor) -> Tensor {
+        self.mm_of_views(other, NO_BASES)
+    }
+
+    /// [`Tensor::mm`] of operands PyTorch would have as views of `bases`.
+    #[track_caller]
+    pub(crate) fn mm_of_views(&self, other: &Tensor, bases: ViewBases<'_>) -> Tensor {
         let (&[m, k], &[k2, n]) = (self.shape(), other.shape()) else {
             let sentence = if self.dim() != 2 {
                 "self must be a matrix"
@@ -281,6 +310,7 @@ impl Tensor {
             "MmBackward0",
             other,
             out,
+            bases,
             |g, b| g.mm_rhs_transposed(b),
             |a, g| a.mm_lhs_transposed(g),
         )
@@ -322,24 +352,35 @@ impl Tensor {
         let n = self.numel();
         let buffer = gemm_buffers(&self.buffer(), &other.buffer(), 1, 1, n, 1);
         let out = Tensor::from_buffer(buffer, vec![]);
-        self.record_product("DotBackward0", other, out, |g, b| b.mul(g), |a, g| a.mul(g))
+        self.record_product(
+            "DotBackward0",
+            other,
+            out,
+            NO_BASES,
+            |g, b| b.mul(g),
+            |a, g| a.mul(g),
+        )
     }
 
-    /// Records a bilinear product `out = self ⋅ other` whose input gradients are
-    /// `lhs_grad(g, other)` and `rhs_grad(self, g)`.
+    /// Records a bilinear product `out = self ⋅ other` of operands PyTorch would have as views
+    /// of `bases`, whose input gradients are `lhs_grad(g, other)` and `rhs_grad(self, g)`.
     #[track_caller]
     fn record_product(
         &self,
         name: &'static str,
         other: &Tensor,
         out: Tensor,
+        bases: ViewBases<'_>,
         lhs_grad: fn(&Tensor, &Tensor) -> Tensor,
         rhs_grad: fn(&Tensor, &Tensor) -> Tensor,
     ) -> Tensor {
         if !needs_grad(&[self, other]) {
             return out;
         }
-        let (a, b) = (SavedTensor::new(self), SavedTensor::new(other));
+        let (a, b) = (
+            SavedTensor::of_view(self, bases[0]),
+            SavedTensor::of_view(other, bases[1]),
+        );
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let g = &grads[0];
             let ga = if ctx.needs_input_grad(0) {

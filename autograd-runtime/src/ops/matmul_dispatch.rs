@@ -4,6 +4,7 @@
 use super::matmul_checks::{check_dtypes, matmul_error, should_fold, Operand};
 use super::strided::Strided;
 use crate::shape::{broadcast_shapes, numel, pytorch_suffix};
+use crate::tensor::ViewFlags;
 use crate::Tensor;
 
 impl Tensor {
@@ -73,9 +74,18 @@ impl Tensor {
     /// `[..., n, k] x [k, p]` (or `x [k]`) directly; `[n, k] x [..., k, p]` (or `[k] x`) as
     /// `(b^T a^T)^T`, with the second operand transposed (copied when its transpose does not
     /// fold into a matrix) and the result transposed back and made contiguous.
+    ///
+    /// The transposes are copies here and views in PyTorch, as is the fold unless it copies
+    /// there too: the product is told the operands they stand for, whose in-place changes
+    /// PyTorch's backward detects.
     #[track_caller]
     fn matmul_folded(&self, other: &Tensor) -> Tensor {
         let transpose = other.dim() > self.dim();
+        let (larger, smaller) = if transpose {
+            (other, self)
+        } else {
+            (self, other)
+        };
         let (t1, t1_layout, t2) = if transpose {
             let d = other.dim();
             let layout = Strided::contiguous(other.shape()).transposed_last();
@@ -96,18 +106,26 @@ impl Tensor {
             unreachable!("the folded operand has at least 3 dims")
         };
         let mut out_shape = lead.to_vec();
-        let folded = t1.reshape_strided(&t1_layout, &[numel(lead), k]);
+        let flat = [numel(lead), k];
+        let folded = t1.reshape_strided(&t1_layout, &flat);
+        let bases = [
+            t1_layout.reshapes_as_view(&flat).then_some(larger),
+            Some(smaller),
+        ];
         if t2.dim() == 1 {
-            return folded.mv(&t2).unsafe_view(&out_shape);
+            return folded.mv_of_views(&t2, bases).unsafe_view(&out_shape);
         }
         out_shape.push(t2.shape()[1]);
-        let output = folded.mm(&t2).unsafe_view(&out_shape);
+        let output = folded.mm_of_views(&t2, bases).unsafe_view(&out_shape);
         if !transpose {
             return output;
         }
         let d = output.dim();
         let layout = Strided::contiguous(&out_shape).transposed_last();
-        output.transpose(d - 2, d - 1).contiguous_strided(&layout)
+        // PyTorch's result is a view of the product, which nobody else sees: writing it in
+        // place is fine, so it is no copy of anything the user has.
+        (output.transpose(d - 2, d - 1).contiguous_strided(&layout))
+            .with_view_flags(ViewFlags::NONE)
     }
 
     /// Broadcasts the batch dims, runs one `bmm`, and views the result in the output shape.
@@ -139,9 +157,10 @@ impl Tensor {
         });
         let count = numel(&batch);
         let with = |tail: &[usize]| [batch.as_slice(), tail].concat();
-        let lhs = self.expand_flat(&with(&[n, k]), &[count, n, k]);
-        let rhs = if d2 == 1 {
-            other.expand_flat(&with(&[k]), &[count, k]).unsqueeze(2)
+        let (lhs, lhs_base) = self.expand_flat(&with(&[n, k]), &[count, n, k]);
+        let (rhs, rhs_base) = if d2 == 1 {
+            let (flat, base) = other.expand_flat(&with(&[k]), &[count, k]);
+            (flat.unsqueeze(2), base)
         } else {
             other.expand_flat(&with(&[k, p]), &[count, k, p])
         };
@@ -152,15 +171,18 @@ impl Tensor {
         if d2 > 1 {
             out_shape.push(p);
         }
-        let product = lhs.bmm(&rhs);
+        let product = lhs.bmm_of_views(&rhs, [lhs_base, rhs_base]);
         let product = if d2 == 1 { product.squeeze(2) } else { product };
         product.unsafe_view(&out_shape)
     }
 
-    /// `self.expand(to).reshape(flat)`, with the nodes PyTorch records for it.
+    /// `self.expand(to).reshape(flat)`, with the nodes PyTorch records for it; and `self` when
+    /// PyTorch's result is a view of it (the reshape does not copy), for the product to check
+    /// its version.
     #[track_caller]
-    fn expand_flat(&self, to: &[usize], flat: &[usize]) -> Tensor {
+    fn expand_flat(&self, to: &[usize], flat: &[usize]) -> (Tensor, Option<&Tensor>) {
         let layout = Strided::contiguous(self.shape()).expanded(to);
-        self.expand(to).reshape_strided(&layout, flat)
+        let base = layout.reshapes_as_view(flat).then_some(self);
+        (self.expand(to).reshape_strided(&layout, flat), base)
     }
 }

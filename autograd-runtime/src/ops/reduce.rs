@@ -58,7 +58,7 @@ impl Tensor {
         record_unary_output("SumBackward0", &[self], out, || {
             move |ctx, g| {
                 if ctx.create_graph() {
-                    return Ok(smallvec::smallvec![Some(g.expand(&shape))]);
+                    return Ok(smallvec::smallvec![Some(g.expand(&shape).into_gradient())]);
                 }
                 // Nothing records: every element of the gradient is the incoming value.
                 Ok(smallvec::smallvec![Some(Tensor::full_dtype(
@@ -149,7 +149,7 @@ impl Tensor {
         record_unary_output("SumBackward1", &[self], out, || {
             move |_, g| {
                 let g = if keepdim { g.clone() } else { g.unsqueeze(d) };
-                Ok(smallvec::smallvec![Some(g.expand(&shape))])
+                Ok(smallvec::smallvec![Some(g.expand(&shape).into_gradient())])
             }
         })
     }
@@ -160,7 +160,7 @@ impl Tensor {
         let out = crate::no_grad(|| dims.iter().fold(self.detach(), |t, &d| t.sum_dim(d, true)));
         let shape = crate::shape::ShapeVec::from_slice(self.shape());
         record_unary_output("SumBackward1", &[self], out, || {
-            move |_, g| Ok(smallvec::smallvec![Some(g.expand(&shape))])
+            move |_, g| Ok(smallvec::smallvec![Some(g.expand(&shape).into_gradient())])
         })
     }
 

@@ -3,7 +3,8 @@
 use super::kernels::{like, map_float};
 use crate::dtype::Element;
 use crate::graph::{
-    record_scalar_output, record_unary_output, record_unary_saving_output, SavedTensor,
+    note_saved_value, record_scalar_output, record_unary_output, record_unary_saving_output,
+    SavedTensor,
 };
 use crate::Tensor;
 
@@ -39,12 +40,11 @@ impl Tensor {
     pub fn mul_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("mul", self, |x| x * like(x, s));
-        record_scalar_output(
-            "MulBackward0",
-            self,
-            out,
-            || move |_, g| Ok(g.mul_scalar(s)),
-        )
+        record_scalar_output("MulBackward0", self, out, || {
+            // PyTorch saves the number (as a tensor) for the backward.
+            note_saved_value();
+            move |_, g| Ok(g.mul_scalar(s))
+        })
     }
 
     /// `self / s`. d/dx = 1/s.
@@ -52,12 +52,10 @@ impl Tensor {
     pub fn div_scalar<S: Element>(&self, s: S) -> Tensor {
         let s = s.to_f64();
         let out = map_float!("div", self, |x| x / like(x, s));
-        record_scalar_output(
-            "DivBackward0",
-            self,
-            out,
-            || move |_, g| Ok(g.div_scalar(s)),
-        )
+        record_scalar_output("DivBackward0", self, out, || {
+            note_saved_value();
+            move |_, g| Ok(g.div_scalar(s))
+        })
     }
 
     /// `1 / self`. d/dx = -1/x^2 = -y^2.

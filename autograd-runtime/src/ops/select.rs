@@ -2,11 +2,14 @@
 //! where and masked_fill (clamp is in `clamp.rs`). Subgradients at ties and kinks follow
 //! PyTorch's `derivatives.yaml`.
 
-use super::binary::{broadcast_or_panic, promote};
+use super::binary::{broadcast_or_panic, promoted_values};
 use super::indexing::{around_dim, float_kernel, reduced_shape};
 use super::kernels::zip_float;
 use crate::dtype::Float;
-use crate::graph::{needs_grad, record, record_unary_output, BackwardFn, SavedTensor};
+use crate::graph::{
+    needs_grad, note_saved_value, record, record_unary_output, record_unary_saving_output,
+    BackwardFn, SavedTensor,
+};
 use crate::shape::{
     broadcast_error, broadcast_index_iter, broadcast_shapes, broadcast_strides, pytorch_suffix,
     scalar_type_name, type_meta_name, wrap_dim, Dim,
@@ -118,10 +121,13 @@ impl Tensor {
         let buffer = float_kernel!(op, self, |v| arg_extremum(v, (1, n, 1), is_max, true).0);
         let out = Tensor::from_buffer(buffer, vec![]);
         let value = out.item();
-        record_unary_output(node, &[self], out, || {
+        // PyTorch saves `self` and `result` (evenly_distribute_backward reads both): an
+        // in-place change to either fails the backward, `self` checked first.
+        record_unary_saving_output(node, &[self], out, |result| {
             let input = SavedTensor::new(self);
             move |ctx, g| {
                 let x = input.get(ctx)?;
+                result.check(ctx)?;
                 let mask = bool_mask(&x, |e| e == value || (value.is_nan() && e.is_nan()));
                 let count: f64 = mask.to_vec().iter().sum();
                 let share = g.div_scalar(count);
@@ -189,6 +195,8 @@ impl Tensor {
         };
         let out = Tensor::from_buffer(buffer, reduced_shape(&shape, d, keepdim));
         let out = record_unary_output(node, &[self], out, || {
+            // PyTorch saves the indices (as a tensor) for the backward.
+            note_saved_value();
             // Where each value came from, as a flat position in the input.
             let targets: Arc<[usize]> = (indices.iter().enumerate())
                 .map(|(k, &j)| (k / inner * len + j) * inner + k % inner)
@@ -229,7 +237,9 @@ impl Tensor {
         node: &'static str,
         is_max: bool,
     ) -> Tensor {
-        let (a, b) = promote(op, self, other);
+        // Computed in the promoted dtype, recorded on the operands themselves: no conversion
+        // node, and the engine hands each operand its gradient in its own dtype (PyTorch).
+        let (a, b) = promoted_values(op, self, other);
         let shape = broadcast_or_panic(op, &a, &b);
         let out = zip_float!(op, &a, &b, shape, |x, y| {
             if x.is_nan() || y.is_nan() {
@@ -241,16 +251,17 @@ impl Tensor {
                 y
             }
         });
-        if !needs_grad(&[&a, &b]) {
+        if !needs_grad(&[self, other]) {
             return out;
         }
-        let (sa, sb) = (SavedTensor::new(&a), SavedTensor::new(&b));
-        let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+        let (sa, sb) = (SavedTensor::new(self), SavedTensor::new(other));
+        let (shape_a, shape_b) = (self.shape().to_vec(), other.shape().to_vec());
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let g = &grads[0];
             let (x, y) = (sa.get(ctx)?, sb.get(ctx)?);
             // PyTorch: where(self == other, grad / 2, grad).masked_fill_(self < other, 0) for
-            // self, and `self > other` for other (the comparisons swap for minimum).
+            // self, and `self > other` for other (the comparisons swap for minimum); they
+            // compare in the forward's promoted dtype.
             let shared = Tensor::where_cond(&x.eq(&y), &g.div_scalar(2.0), g);
             let (a_loses, b_loses) = if is_max {
                 (x.lt(&y), x.gt(&y))
@@ -259,12 +270,12 @@ impl Tensor {
             };
             Ok(smallvec::smallvec![
                 (ctx.needs_input_grad(0))
-                    .then(|| shared.masked_fill(&a_loses, 0.0).sum_to_size(&shape_a)),
+                    .then(|| shared.masked_fill(&a_loses, 0.0).reduce_grad_to(&shape_a)),
                 (ctx.needs_input_grad(1))
-                    .then(|| shared.masked_fill(&b_loses, 0.0).sum_to_size(&shape_b)),
+                    .then(|| shared.masked_fill(&b_loses, 0.0).reduce_grad_to(&shape_b)),
             ])
         });
-        record(node, &[&a, &b], vec![out], backward)
+        record(node, &[self, other], vec![out], backward)
             .pop()
             .expect("one output")
     }
@@ -292,7 +303,8 @@ impl Tensor {
                 condition.shape()
             );
         }
-        let (a, b) = promote("where", x, y);
+        // Computed in the promoted dtype, recorded on `x` and `y` themselves (as maximum).
+        let (a, b) = promoted_values("where", x, y);
         let shape = broadcast_shapes(condition.shape(), a.shape())
             .and_then(|s| broadcast_shapes(&s, b.shape()))
             .unwrap_or_else(|| {
@@ -310,22 +322,22 @@ impl Tensor {
                 )
             });
         let out = where_raw(condition, &a, &b, &shape);
-        if !needs_grad(&[&a, &b]) {
+        if !needs_grad(&[x, y]) {
             return out;
         }
         let cond = SavedTensor::new(condition);
-        let (shape_a, shape_b) = (a.shape().to_vec(), b.shape().to_vec());
+        let (shape_a, shape_b) = (x.shape().to_vec(), y.shape().to_vec());
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let (g, c) = (&grads[0], cond.get(ctx)?);
             let zero = zero_of(g);
             Ok(smallvec::smallvec![
                 (ctx.needs_input_grad(0))
-                    .then(|| Tensor::where_cond(&c, g, &zero).sum_to_size(&shape_a)),
+                    .then(|| Tensor::where_cond(&c, g, &zero).reduce_grad_to(&shape_a)),
                 (ctx.needs_input_grad(1))
-                    .then(|| Tensor::where_cond(&c, &zero, g).sum_to_size(&shape_b)),
+                    .then(|| Tensor::where_cond(&c, &zero, g).reduce_grad_to(&shape_b)),
             ])
         });
-        record("WhereBackward0", &[&a, &b], vec![out], backward)
+        record("WhereBackward0", &[x, y], vec![out], backward)
             .pop()
             .expect("one output")
     }
@@ -382,7 +394,7 @@ impl Tensor {
             let mask = SavedTensor::new(mask);
             move |ctx, g| {
                 let g = g.masked_fill(&mask.get(ctx)?, 0.0);
-                Ok(smallvec::smallvec![Some(g.sum_to_size(&self_shape))])
+                Ok(smallvec::smallvec![Some(g.reduce_grad_to(&self_shape))])
             }
         })
     }

@@ -1,4 +1,11 @@
-//! Ops that move elements without changing them: reshape, transpose, (un)squeeze, expand.
+//! Ops that move elements without changing them: reshape, transpose, (un)squeeze, expand; and
+//! what PyTorch would make of their outputs as views ([`ViewFlags`]).
+//!
+//! PyTorch returns all of them as views sharing the input's memory. Here `reshape`, `view`,
+//! `squeeze`, `unsqueeze` (and `detach`) share the input's storage too, but `t`, `transpose`,
+//! `expand`, `narrow`, `slice`, `split` and `chunk` return copies (tensors are contiguous, with
+//! no strides): in-place writes to those would not reach the input, so the in-place ops refuse
+//! them ([`CopyingView`]). Views of views inherit: a reshape of a copy is still a copy.
 
 use crate::graph::record_unary_output;
 use crate::shape::{
@@ -6,7 +13,106 @@ use crate::shape::{
     wrap_dim, Dim,
 };
 use crate::storage::Buffer;
+use crate::tensor::ViewFlags;
 use crate::Tensor;
+
+/// A view op that returns a copy here where PyTorch returns a view: writes to its output would
+/// not reach its input. Stored in the low bits of [`ViewFlags`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum CopyingView {
+    T = 1,
+    Transpose,
+    Narrow,
+    Slice,
+    Expand,
+    BroadcastTo,
+    Split,
+    SplitWithSizes,
+    Chunk,
+}
+
+impl CopyingView {
+    const ALL: [CopyingView; 9] = [
+        CopyingView::T,
+        CopyingView::Transpose,
+        CopyingView::Narrow,
+        CopyingView::Slice,
+        CopyingView::Expand,
+        CopyingView::BroadcastTo,
+        CopyingView::Split,
+        CopyingView::SplitWithSizes,
+        CopyingView::Chunk,
+    ];
+
+    /// The method's name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            CopyingView::T => "t",
+            CopyingView::Transpose => "transpose",
+            CopyingView::Narrow => "narrow",
+            CopyingView::Slice => "slice",
+            CopyingView::Expand => "expand",
+            CopyingView::BroadcastTo => "broadcast_to",
+            CopyingView::Split => "split",
+            CopyingView::SplitWithSizes => "split_with_sizes",
+            CopyingView::Chunk => "chunk",
+        }
+    }
+
+    /// Whether PyTorch's op returns several views (whose in-place changes it refuses).
+    fn is_multi_output(self) -> bool {
+        matches!(
+            self,
+            CopyingView::Split | CopyingView::SplitWithSizes | CopyingView::Chunk
+        )
+    }
+}
+
+impl ViewFlags {
+    /// The [`CopyingView`] discriminant, 0 for none.
+    const COPY: u8 = 0x0f;
+    /// A view in PyTorch (a copy here or not).
+    const VIEW: u8 = 0x10;
+    /// A view that requires grad of a leaf that requires grad.
+    const OF_LEAF: u8 = 0x20;
+    /// A view that requires grad made by an op returning several views, or a view of one.
+    const MULTI_OUTPUT: u8 = 0x40;
+    /// Elements that repeat in PyTorch's layout (a broadcasting `expand`).
+    const OVERLAPS: u8 = 0x80;
+
+    /// The view op whose copy this is, while it is one.
+    pub(crate) fn copied_by(self) -> Option<CopyingView> {
+        let code = self.0 & Self::COPY;
+        CopyingView::ALL.into_iter().find(|op| *op as u8 == code)
+    }
+
+    /// A view in PyTorch, sharing the version counter of its base there.
+    pub(crate) fn is_view(self) -> bool {
+        self.0 & Self::VIEW != 0
+    }
+
+    /// PyTorch refuses in-place changes with grad mode on: "a view of a leaf Variable ...".
+    pub(crate) fn of_leaf(self) -> bool {
+        self.0 & Self::OF_LEAF != 0
+    }
+
+    /// PyTorch refuses in-place changes with grad mode on: "... returns multiple views ...".
+    pub(crate) fn multi_output(self) -> bool {
+        self.0 & Self::MULTI_OUTPUT != 0
+    }
+
+    /// PyTorch refuses in-place changes but `fill_`/`zero_`: "more than one element ...".
+    pub(crate) fn overlaps(self) -> bool {
+        self.0 & Self::OVERLAPS != 0
+    }
+
+    /// What a `detach()` keeps: it is no view PyTorch tracks and requires no grad, but its
+    /// elements are still the copy's (and repeat where the copy's did).
+    pub(crate) fn detached(self) -> ViewFlags {
+        ViewFlags(self.0 & (Self::COPY | Self::OVERLAPS))
+    }
+}
 
 /// Gathers `buffer` at `indices` (one source index per output element).
 fn gather_buffer(buffer: &Buffer, indices: impl ExactSizeIterator<Item = usize>) -> Buffer {
@@ -52,6 +158,62 @@ fn permuted_indices(shape: &[usize], perm: &[usize]) -> Vec<usize> {
 }
 
 impl Tensor {
+    /// Marks `self`, a view op's output sharing `input`'s storage (`squeeze`, `unsqueeze`,
+    /// ...), as PyTorch's view of `input`: still a copy when `input` is one.
+    pub(crate) fn into_view_of(self, input: &Tensor) -> Tensor {
+        let inherited = input.view_flags().0 & (ViewFlags::COPY | ViewFlags::OVERLAPS);
+        let flags = inherited | ViewFlags::VIEW | self.autograd_view_bits(input);
+        self.with_view_flags(ViewFlags(flags))
+    }
+
+    /// Marks `self`, `input` reshaped (sharing its storage), as [`Tensor::into_view_of`] does,
+    /// except that of a copy it keeps only that it is one: PyTorch's reshape of a view that
+    /// its strides cannot express is a fresh copy, not a view (`x.t().reshape(6)`), and
+    /// without strides it is not known which, so only the library's own refusal applies.
+    fn into_reshape_of(self, input: &Tensor) -> Tensor {
+        let flags = input.view_flags();
+        if flags.copied_by().is_none() {
+            return self.into_view_of(input);
+        }
+        self.with_view_flags(ViewFlags((flags.0 & ViewFlags::COPY) | ViewFlags::VIEW))
+    }
+
+    /// Marks `self`, a copy of (some of) `input`'s elements made by the view op `op`, as
+    /// PyTorch's view of `input`; `overlaps` when PyTorch's view repeats elements.
+    pub(crate) fn into_copy_of(self, input: &Tensor, op: CopyingView, overlaps: bool) -> Tensor {
+        let mut flags = op as u8 | ViewFlags::VIEW | self.autograd_view_bits(input);
+        if op.is_multi_output() && self.requires_grad() {
+            flags |= ViewFlags::MULTI_OUTPUT;
+        }
+        if overlaps {
+            flags |= ViewFlags::OVERLAPS;
+        }
+        self.with_view_flags(ViewFlags(flags))
+    }
+
+    /// The same tensor, no longer marked as a copy: for a gradient a backward rule made with a
+    /// view op from the incoming gradient, which is nobody's tensor (PyTorch's is a view of it,
+    /// copied when it becomes a strided `.grad`), so that no write to it can diverge and the
+    /// engine need not copy it (see `Tensor::is_exclusive`).
+    pub(crate) fn into_gradient(self) -> Tensor {
+        self.with_view_flags(ViewFlags::NONE)
+    }
+
+    /// The autograd bits of `self` as PyTorch's view of `input`: when the view requires grad
+    /// (was recorded), whether its base is a leaf (`input` is a leaf that requires grad, or a
+    /// view of one) and whether it descends from an op returning several views.
+    fn autograd_view_bits(&self, input: &Tensor) -> u8 {
+        if !self.requires_grad() {
+            return 0;
+        }
+        let flags = input.view_flags();
+        let mut bits = flags.0 & ViewFlags::MULTI_OUTPUT;
+        if flags.of_leaf() || (input.is_leaf() && input.requires_grad()) {
+            bits |= ViewFlags::OF_LEAF;
+        }
+        bits
+    }
+
     /// The same elements in a new shape with as many elements (`ViewBackward0`).
     ///
     /// # Panics
@@ -70,6 +232,7 @@ impl Tensor {
         record_unary_output("ViewBackward0", &[self], out, || {
             move |_, g| Ok(smallvec::smallvec![Some(g.reshape(&input_shape))])
         })
+        .into_reshape_of(self)
     }
 
     /// The same elements with a view of another shape (alias of [`Tensor::reshape`]).
@@ -79,6 +242,8 @@ impl Tensor {
     }
 
     /// Swaps dims `dim0` and `dim1` (a copy: tensors are contiguous).
+    ///
+    /// A copy here where PyTorch returns a view: in-place ops refuse it (see [`Tensor::add_`]).
     #[track_caller]
     pub fn transpose(&self, dim0: impl Dim, dim1: impl Dim) -> Tensor {
         let rank = self.dim();
@@ -87,12 +252,20 @@ impl Tensor {
             wrap_dim("transpose", dim1, rank),
         );
         let out = self.transposed_copy(a, b);
-        record_unary_output("TransposeBackward0", &[self], out, || {
-            move |_, g| Ok(smallvec::smallvec![Some(g.transpose(a, b))])
-        })
+        let out = record_unary_output("TransposeBackward0", &[self], out, || {
+            move |_, g| Ok(smallvec::smallvec![Some(g.transpose(a, b).into_gradient())])
+        });
+        if rank == 0 || a == b {
+            return out.into_view_of(self);
+        }
+        let overlaps = self.view_flags().overlaps();
+        out.into_copy_of(self, CopyingView::Transpose, overlaps)
     }
 
     /// The transpose of a tensor of at most 2 dims (`TBackward0`).
+    ///
+    /// Of a matrix, a copy here where PyTorch returns a view: in-place ops refuse it (see
+    /// [`Tensor::add_`]).
     ///
     /// # Panics
     /// On tensors of more than 2 dims, as PyTorch.
@@ -110,9 +283,14 @@ impl Tensor {
         } else {
             self.transposed_copy(0, 1)
         };
-        record_unary_output("TBackward0", &[self], out, || {
-            |_, g| Ok(smallvec::smallvec![Some(g.t())])
-        })
+        let out = record_unary_output("TBackward0", &[self], out, || {
+            |_, g| Ok(smallvec::smallvec![Some(g.t().into_gradient())])
+        });
+        if self.dim() < 2 {
+            return out.into_view_of(self);
+        }
+        let overlaps = self.view_flags().overlaps();
+        out.into_copy_of(self, CopyingView::T, overlaps)
     }
 
     fn transposed_copy(&self, a: usize, b: usize) -> Tensor {
@@ -144,6 +322,7 @@ impl Tensor {
         record_unary_output("UnsqueezeBackward0", &[self], out, || {
             move |_, g| Ok(smallvec::smallvec![Some(g.squeeze(d))])
         })
+        .into_view_of(self)
     }
 
     /// Removes `dim` if it has size 1; otherwise returns the same shape (as PyTorch).
@@ -165,10 +344,14 @@ impl Tensor {
                 })])
             }
         })
+        .into_view_of(self)
     }
 
     /// Repeats size-1 dims (and new leading dims) to `shape`, as PyTorch's `expand`.
     /// d/dx sums the gradient back to the input's shape.
+    ///
+    /// To another shape, a copy here where PyTorch returns a view: in-place ops refuse it (see
+    /// [`Tensor::add_`]).
     ///
     /// # Panics
     /// When the shape is not a broadcast of `self`'s.
@@ -185,7 +368,8 @@ impl Tensor {
                 ))
             );
         }
-        let out = if self.shape() == shape {
+        let same = self.shape() == shape;
+        let out = if same {
             Tensor::from_storage_shared(self, shape)
         } else {
             let src_strides = broadcast_strides(self.shape(), shape);
@@ -193,14 +377,25 @@ impl Tensor {
             Tensor::from_buffer(buffer, shape)
         };
         let input_shape = self.shape().to_vec();
-        record_unary_output("ExpandBackward0", &[self], out, || {
+        let out = record_unary_output("ExpandBackward0", &[self], out, || {
             move |_, g| Ok(smallvec::smallvec![Some(g.sum_to_size(&input_shape))])
-        })
+        });
+        if same {
+            return out.into_view_of(self);
+        }
+        // PyTorch's expanded view repeats elements when it has more of them (stride 0).
+        let overlaps = self.view_flags().overlaps() || numel(shape) > self.numel();
+        out.into_copy_of(self, CopyingView::Expand, overlaps)
     }
 
     /// Same as [`Tensor::expand`], under NumPy's name.
     #[track_caller]
     pub fn broadcast_to(&self, shape: &[usize]) -> Tensor {
-        self.expand(shape)
+        let out = self.expand(shape);
+        if self.shape() == shape {
+            return out;
+        }
+        let overlaps = out.view_flags().overlaps();
+        out.into_copy_of(self, CopyingView::BroadcastTo, overlaps)
     }
 }

@@ -88,6 +88,13 @@ impl Strided {
         true
     }
 
+    /// Whether PyTorch's `reshape` to `shape` returns a view (sharing this tensor's version
+    /// counter) rather than a copy.
+    /// PRECONDITION: `shape` has as many elements as `self`.
+    pub(crate) fn reshapes_as_view(&self, shape: &[usize]) -> bool {
+        self.is_contiguous() || self.can_view_as(shape)
+    }
+
     /// Whether strides can express `shape` over the same elements without a copy (PyTorch's
     /// `computeStride`, which `reshape` and `view` use).
     /// PRECONDITION: `shape` has as many elements as `self`.
@@ -136,7 +143,7 @@ impl Tensor {
         debug_assert_eq!(layout.shape(), self.shape());
         if layout.is_contiguous() {
             self.reshape(shape)
-        } else if layout.can_view_as(shape) {
+        } else if layout.reshapes_as_view(shape) {
             self.reshaped_node("ReshapeAliasBackward0", shape)
         } else {
             self.clone_node().unsafe_view(shape)

@@ -5,6 +5,7 @@ use crate::autograd_fns::backward;
 use crate::error::AutogradError;
 use crate::graph::GradFn;
 use crate::hooks::OutputHook;
+use crate::DType;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -56,8 +57,38 @@ impl Tensor {
         }
     }
 
-    /// Replaces `.grad()` (used by optimizers and the engine).
+    /// Replaces `.grad()` (PyTorch's `x.grad = g`; used by optimizers).
+    ///
+    /// # Panics
+    /// When `grad` has another shape or dtype than this tensor, with PyTorch's message; the
+    /// gradient is then left as it was.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let x = Tensor::zeros(&[2]).requires_grad_(true);
+    /// x.set_grad(Some(Tensor::ones(&[2])));
+    /// assert_eq!(x.grad().unwrap().to_vec(), vec![1.0, 1.0]);
+    /// x.set_grad(None);
+    /// assert!(x.grad().is_none());
+    /// ```
+    #[track_caller]
     pub fn set_grad(&self, grad: Option<Tensor>) {
+        if let Some(g) = &grad {
+            if g.shape() != self.shape() {
+                panic!(
+                    "set_grad: attempting to assign a gradient of size '{:?}' to a tensor of size '{:?}'. Please ensure that the gradient and the tensor are the same size",
+                    g.shape(),
+                    self.shape()
+                );
+            }
+            if g.dtype() != self.dtype() {
+                panic!(
+                    "set_grad: attempting to assign a gradient with dtype '{}' to a tensor with grad_dtype '{}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype).",
+                    scalar_type_name(g.dtype()).to_lowercase(),
+                    scalar_type_name(self.dtype())
+                );
+            }
+        }
         *self.inner.meta_or_init().grad.lock() = grad;
     }
 
@@ -150,5 +181,14 @@ impl Tensor {
     /// [`Tensor::backward_with`] returning the error instead of panicking.
     pub fn try_backward_with(&self, gradient: &Tensor) -> Result<(), AutogradError> {
         backward(&[self]).grad_tensors(&[gradient]).run()
+    }
+}
+
+/// c10's name of a dtype's scalar type, as PyTorch's gradient-assignment errors print it.
+fn scalar_type_name(dtype: DType) -> &'static str {
+    match dtype {
+        DType::F32 => "Float",
+        DType::F64 => "Double",
+        DType::Bool => "Bool",
     }
 }

@@ -51,9 +51,23 @@ pub(crate) struct TensorImpl {
     /// Set once an in-place op rebased this tensor's history (see [`AutogradMeta::rebased`]);
     /// lets the common case skip the lock.
     pub(crate) has_rebase: AtomicBool,
+    /// What PyTorch would make of this tensor as a view (set by the view ops; empty for
+    /// everything else). One byte, in the padding after the flags above.
+    pub(crate) view: ViewFlags,
     /// The rest of the autograd state, allocated on first use: most tensors (op outputs that
     /// nobody asks a gradient of) never need it, and staying small keeps them cheap to create.
     meta: OnceLock<Arc<AutogradMeta>>,
+}
+
+/// What PyTorch would make of a tensor as a view: the facts in-place ops and saved-tensor
+/// checks need about tensors made by view ops (bits and accessors beside the view ops, in
+/// `ops/shape_ops.rs`). Empty for every other tensor.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ViewFlags(pub(crate) u8);
+
+impl ViewFlags {
+    /// No view.
+    pub(crate) const NONE: ViewFlags = ViewFlags(0);
 }
 
 /// Autograd state few tensors use (PyTorch's `AutogradMeta`).
@@ -100,6 +114,7 @@ impl Tensor {
                 .reuse(buffer);
             tensor.shape = shape;
             tensor.dtype = dtype;
+            tensor.view = ViewFlags::NONE;
             return Tensor {
                 inner: HandleSlot::new(handle),
             };
@@ -122,6 +137,7 @@ impl Tensor {
                 grad_fn,
                 requires_grad: AtomicBool::new(false),
                 has_rebase: AtomicBool::new(false),
+                view: ViewFlags::NONE,
                 meta: OnceLock::new(),
             })),
         }
@@ -152,12 +168,44 @@ impl Tensor {
             self.inner.dtype,
             Some(edge),
         )
+        .with_view_flags(self.inner.view)
+    }
+
+    /// The same tensor marked with `flags` (see [`ViewFlags`]).
+    /// PRECONDITION: `self` is a view op's freshly computed output. When this handle is its
+    /// only owner it is marked in place, otherwise a new handle sharing the storage is.
+    pub(crate) fn with_view_flags(mut self, flags: ViewFlags) -> Tensor {
+        if let Some(inner) = TensorHandle::get_mut(&mut self.inner) {
+            inner.view = flags;
+            return self;
+        }
+        let mut out = Tensor::from_storage(
+            self.inner.storage.clone(),
+            self.inner.shape.clone(),
+            self.inner.dtype,
+            self.inner.grad_fn.clone(),
+        );
+        TensorHandle::get_mut(&mut out.inner)
+            .expect("a new handle is unshared")
+            .view = flags;
+        out
+    }
+
+    /// What PyTorch would make of this tensor as a view.
+    pub(crate) fn view_flags(&self) -> ViewFlags {
+        self.inner.view
     }
 
     /// Whether this handle is the only way to reach its elements: no other handle, view, weak
-    /// reference or graph node shares them, so writing them in place is unobservable.
+    /// reference or graph node shares them, so writing them in place is unobservable. A copy
+    /// made by a view op is not: in-place ops refuse it, as PyTorch's write would reach the
+    /// view's input (so a gradient made by `t` or `expand` is copied before it becomes a
+    /// `.grad`, as PyTorch copies such strided gradients).
     pub(crate) fn is_exclusive(&self) -> bool {
-        self.is_leaf() && self.inner.is_unique() && self.inner.storage.is_unique()
+        self.is_leaf()
+            && self.inner.view.copied_by().is_none()
+            && self.inner.is_unique()
+            && self.inner.storage.is_unique()
     }
 
     /// The node (and output slot) gradients of this tensor flow into: the op that created it,
@@ -304,6 +352,7 @@ impl Tensor {
             self.inner.dtype,
             None,
         )
+        .with_view_flags(self.inner.view.detached())
     }
 
     /// The tutorial's `.data`: a detached tensor sharing storage (same as [`Tensor::detach`]).

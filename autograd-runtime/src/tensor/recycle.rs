@@ -77,6 +77,7 @@ fn release(mut handle: TensorHandle) {
     tensor.meta = OnceLock::new();
     *tensor.requires_grad.get_mut() = false;
     *tensor.has_rebase.get_mut() = false;
+    tensor.view = super::ViewFlags::NONE;
     let _ = SPARE.try_with(move |spare| {
         let mut spare = spare.borrow_mut();
         if spare.len() < MAX_SPARE {
