@@ -167,4 +167,22 @@ impl SavedOutput {
             None,
         ))
     }
+
+    /// The saved output as the output itself, for a rule being recorded (`create_graph`):
+    /// sharing its elements, with the running node as its history, as PyTorch unpacks a saved
+    /// output. Gradients of a second backward then flow through this node again (its
+    /// `retain_grad`s and hooks see them), and the op's input need not be kept.
+    pub(crate) fn get_with_history(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        self.check(ctx)?;
+        let meta = &ctx.node.outputs[0];
+        Ok(Tensor::from_storage(
+            self.storage.clone(),
+            meta.shape.clone(),
+            meta.dtype,
+            Some(super::Edge {
+                node: ctx.node.clone(),
+                slot: 0,
+            }),
+        ))
+    }
 }

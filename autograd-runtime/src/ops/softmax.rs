@@ -69,11 +69,11 @@ impl Tensor {
         let buffer = float_kernel!("softmax", self, |v| softmax_kernel(v, cols, false));
         let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_saving_output("SoftmaxBackward0", &[self], out, |output| {
-            let input = SavedTensor::new(self);
             move |ctx, g| {
-                // Under create_graph the output is recomputed so second derivatives see x.
+                // Under create_graph the output comes with this node as its history, so second
+                // derivatives flow through it (PyTorch saves only `result`).
                 let y = if ctx.create_graph() {
-                    input.get(ctx)?.softmax(d)
+                    output.get_with_history(ctx)?
                 } else {
                     output.get(ctx)?
                 };
@@ -99,10 +99,9 @@ impl Tensor {
         let buffer = float_kernel!("log_softmax", self, |v| softmax_kernel(v, cols, true));
         let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_saving_output("LogSoftmaxBackward0", &[self], out, |output| {
-            let input = SavedTensor::new(self);
             move |ctx, g| {
                 let y = if ctx.create_graph() {
-                    input.get(ctx)?.log_softmax(d)
+                    output.get_with_history(ctx)?
                 } else {
                     output.get(ctx)?
                 };
@@ -133,7 +132,7 @@ impl Tensor {
             move |ctx, g| {
                 let x = input.get(ctx)?;
                 let r = if ctx.create_graph() {
-                    x.logsumexp(d, keepdim)
+                    output.get_with_history(ctx)?
                 } else {
                     output.get(ctx)?
                 };

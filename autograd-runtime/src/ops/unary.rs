@@ -70,11 +70,11 @@ macro_rules! output_rule_op {
     };
     (@record $self:ident, $name:ident, $node:literal, $out:ident, $backward:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
         record_unary_saving_output($node, &[$self], $out, |output| {
-            let input = SavedTensor::new($self);
             let backward: Option<ZipKernels> = $backward;
             move |ctx, $g| {
                 if ctx.create_graph() {
-                    let $yt = input.get(ctx)?.$name();
+                    // The output with this node as its history (PyTorch saves only `result`).
+                    let $yt = output.get_with_history(ctx)?;
                     return Ok(smallvec::smallvec![Some($rule)]);
                 }
                 let $yt = output.get(ctx)?;
@@ -211,14 +211,14 @@ impl Tensor {
             x
         });
         record_unary_saving_output("ReluBackward0", &[self], out, |output| {
-            let input = SavedTensor::new(self);
             move |ctx, g| {
                 if ctx.create_graph() {
-                    // Recorded as PyTorch's ThresholdBackwardBackward0, with an edge to the
-                    // input: a second derivative is zero rather than "not in the graph".
+                    // Recorded as PyTorch's ThresholdBackwardBackward0 on `g` and the saved
+                    // result (whose history is this node): a second derivative is zero rather
+                    // than "not in the graph".
                     return Ok(smallvec::smallvec![Some(relu_grad_recorded(
                         g,
-                        &input.get(ctx)?
+                        &output.get_with_history(ctx)?
                     ))]);
                 }
                 Ok(smallvec::smallvec![Some(relu_grad(g, &output.get(ctx)?))])
