@@ -967,3 +967,28 @@ fn dropout_all_gradient_is_zero() {
     let x = vec64(&[1.0, 2.0]);
     assert_values(&grad_of(&x, |x| x.dropout(1.0, true)), &[0.0, 0.0]);
 }
+
+/// torch 2.15: `torch.tensor([1., 2.]).clamp(-1e300, 1.5)` (and `clamp_min(-1e300)`,
+/// `clamp_(-1e300, 1.5)`) raise "value cannot be converted to type float without overflow";
+/// float64 tensors take the bound, infinite bounds are fine.
+#[test]
+fn clamp_bounds_beyond_float32_are_refused() {
+    let x = Tensor::from_vec(vec![1.0f32, 2.0], &[2]);
+    for f in [
+        Box::new(|| drop(x.clamp(-1e300, 1.5))) as Box<dyn Fn()>,
+        Box::new(|| drop(x.clamp_min(-1e300))),
+        Box::new(|| drop(x.clamp_max(1e39))),
+        Box::new(|| drop(x.deep_clone().clamp_(-1e300, 1.5).clone())),
+    ] {
+        let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.downcast_ref::<String>().cloned().unwrap_or_default());
+        assert!(
+            message.contains("value cannot be converted to type float without overflow"),
+            "{message:?}"
+        );
+    }
+    assert_eq!(x.clamp(f64::NEG_INFINITY, 1.5).to_vec(), vec![1.0, 1.5]);
+    let y = Tensor::from_vec(vec![1.0f64, 2.0], &[2]);
+    assert_eq!(y.clamp(-1e300, 1.5).to_vec(), vec![1.0, 1.5]);
+}

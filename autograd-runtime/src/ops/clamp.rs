@@ -28,6 +28,8 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn clamp(&self, min: f64, max: f64) -> Tensor {
+        check_bound_fits("clamp", self, min);
+        check_bound_fits("clamp", self, max);
         let out = if min.is_nan() || max.is_nan() {
             // ATen fills the result with NaN.
             map_float!("clamp", self, |x| like(x, f64::NAN))
@@ -49,6 +51,7 @@ impl Tensor {
     /// where `x > min` (`ClampMinBackward0`, derivatives.yaml's `where(self > min, grad, 0)`).
     #[track_caller]
     pub fn clamp_min(&self, min: f64) -> Tensor {
+        check_bound_fits("clamp_min", self, min);
         let out = map_float!("clamp_min", self, |x| if min.is_nan() || x < like(x, min) {
             like(x, min)
         } else {
@@ -62,6 +65,7 @@ impl Tensor {
     /// where `x < max` (`ClampMaxBackward0`, derivatives.yaml's `where(self < max, grad, 0)`).
     #[track_caller]
     pub fn clamp_max(&self, max: f64) -> Tensor {
+        check_bound_fits("clamp_max", self, max);
         let out = map_float!("clamp_max", self, |x| if max.is_nan() || x > like(x, max) {
             like(x, max)
         } else {
@@ -90,5 +94,17 @@ impl Tensor {
                 ))])
             }
         })
+    }
+}
+
+/// PyTorch's refusal of a finite bound the tensor's dtype cannot hold (`1e300` for f32): it
+/// converts bounds to the tensor's type first, and that conversion must not overflow.
+#[track_caller]
+fn check_bound_fits(op: &str, t: &Tensor, bound: f64) {
+    if t.dtype() == DType::F32 && bound.is_finite() && bound.abs() > f32::MAX as f64 {
+        panic!(
+            "{op}: value cannot be converted to type float without overflow (bound {bound:?} for a tensor of dtype torch.float32, shape {:?})",
+            t.shape()
+        );
     }
 }
