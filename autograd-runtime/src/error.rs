@@ -133,13 +133,17 @@ fn modified_in_place(
     anomaly: bool,
 ) -> String {
     let which = match produced_by {
-        Some((node, output)) => format!(", which is output {output} of {node},"),
+        // Named as torch 2.15 prints it: `ExpBackward0` is `Exp`, `MinBackward1` is `Min1`.
+        Some((node, output)) => format!(
+            ", which is output {output} of {},",
+            crate::ops::torch_node_name(node)
+        ),
         None => String::new(),
     };
     let hint = if anomaly {
         "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
     } else {
-        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
     };
     format!(
         "one of the variables needed for gradient computation has been modified by an inplace operation: [{} {shape:?}]{which} is at version {found}; expected version {expected} instead. {hint}",

@@ -141,7 +141,7 @@ fn out_of_place(op: &str) -> &'static str {
 
 /// A node's name as PyTorch 2.15 prints it in its messages about views: without `Backward`
 /// and a `0` after it (`SplitBackward0` is `Split`, `MinBackward1` is `Min1`).
-fn torch_node_name(name: &str) -> String {
+pub(crate) fn torch_node_name(name: &str) -> String {
     match name.rsplit_once("Backward") {
         Some((op, "0")) => op.to_string(),
         Some((op, n)) if n.bytes().all(|b| b.is_ascii_digit()) => format!("{op}{n}"),

@@ -8,6 +8,7 @@ mod dropout;
 mod fast_paths;
 mod indexing;
 mod inplace;
+pub(crate) use inplace::torch_node_name;
 mod join;
 pub(crate) mod kernels;
 mod loss;
