@@ -256,3 +256,15 @@ fn nll_loss_second_order_gradcheck() {
     };
     check_second_order(f, &[x]);
 }
+
+/// torch 2.15: `F.mse_loss(x, t)` with `x == t` (both requiring grad): both gradients are +0
+/// (`mse_loss_backward(grad, target, self)` for the target, not a negation).
+#[test]
+fn mse_loss_gradients_at_equal_operands_are_positive_zero() {
+    let x = Tensor::from_vec(vec![1.5f64, -2.0], &[2]).requires_grad_(true);
+    let t = Tensor::from_vec(vec![1.5f64, -2.0], &[2]).requires_grad_(true);
+    x.mse_loss(&t).backward();
+    for g in [x.grad().unwrap(), t.grad().unwrap()] {
+        assert!(g.to_vec().iter().all(|v| *v == 0.0 && v.is_sign_positive()));
+    }
+}

@@ -124,15 +124,14 @@ impl Tensor {
         }
         let (sa, sb) = (SavedTensor::new(&a), SavedTensor::new(&b));
         let backward: BackwardFn = Box::new(move |ctx, grads| {
-            let grad = sa
-                .get(ctx)?
-                .sub(&sb.get(ctx)?)
-                .mul(&grads[0])
-                .mul_scalar(2.0 / n);
-            let target_grad = ctx.needs_input_grad(1).then(|| grad.neg());
+            let (a, b) = (sa.get(ctx)?, sb.get(ctx)?);
+            // Each side as PyTorch's mse_loss_backward computes it, `2 (mine - other) g / n`
+            // (so equal operands give +0 to both, not -0 to the target).
+            let side =
+                |mine: &Tensor, other: &Tensor| mine.sub(other).mul(&grads[0]).mul_scalar(2.0 / n);
             Ok(smallvec::smallvec![
-                ctx.needs_input_grad(0).then_some(grad),
-                target_grad
+                ctx.needs_input_grad(0).then(|| side(&a, &b)),
+                ctx.needs_input_grad(1).then(|| side(&b, &a)),
             ])
         });
         record("MseLossBackward0", &[&a, &b], vec![out], backward)
