@@ -205,11 +205,7 @@ fn run_node(
 fn add_gradient(slots: &mut Pending, edge: &Edge, grad: Tensor, create_graph: bool) {
     let meta = &edge.node.outputs[edge.slot];
     debug_assert!(same_shape(grad.shape(), &meta.shape));
-    let grad = if grad.dtype() == meta.dtype {
-        grad
-    } else {
-        grad.to_dtype(meta.dtype)
-    };
+    let grad = in_dtype(grad, meta.dtype);
     if slots.is_empty() {
         for _ in 0..edge.node.outputs.len() {
             slots.push(None);
@@ -232,11 +228,7 @@ fn add_gradient(slots: &mut Pending, edge: &Edge, grad: Tensor, create_graph: bo
 /// `.grad += grad` for the tensor of `meta` (of `dtype`), in place unless the new gradient
 /// carries a graph.
 fn accumulate(meta: &AutogradMeta, dtype: DType, grad: Tensor, create_graph: bool) {
-    let grad = if grad.dtype() == dtype {
-        grad
-    } else {
-        grad.to_dtype(dtype)
-    };
+    let grad = in_dtype(grad, dtype);
     let mut slot = meta.grad.lock();
     *slot = Some(match slot.take() {
         None if create_graph => grad,
@@ -257,16 +249,21 @@ fn accumulate(meta: &AutogradMeta, dtype: DType, grad: Tensor, create_graph: boo
 /// with no history, even when the previous one had one.
 /// PRECONDITION: grad mode is the backward's `create_graph`.
 fn accumulate_retained(meta: &AutogradMeta, dtype: DType, grad: Tensor) {
-    let grad = if grad.dtype() == dtype {
-        grad
-    } else {
-        grad.to_dtype(dtype)
-    };
+    let grad = in_dtype(grad, dtype);
     let mut slot = meta.grad.lock();
     *slot = Some(match slot.take() {
         None => recorded_copy(&grad),
         Some(existing) => &existing + &grad,
     });
+}
+
+/// `grad` in `dtype`, the dtype of the slot or tensor it is added to (unchanged when it is).
+fn in_dtype(grad: Tensor, dtype: DType) -> Tensor {
+    if grad.dtype() == dtype {
+        grad
+    } else {
+        grad.to_dtype(dtype)
+    }
 }
 
 /// A copy of `grad` in fresh storage (`grad.clone()`), recorded as `CloneBackward0` when grad

@@ -158,14 +158,7 @@ impl SavedOutput {
     /// The saved output as a leaf sharing its elements, or PyTorch's error when it was
     /// modified in place since.
     pub(crate) fn get(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
-        self.check(ctx)?;
-        let meta = &ctx.node.outputs[0];
-        Ok(Tensor::from_storage(
-            self.storage.clone(),
-            meta.shape.clone(),
-            meta.dtype,
-            None,
-        ))
+        self.unpack(ctx, None)
     }
 
     /// The saved output as the output itself, for a rule being recorded (`create_graph`):
@@ -173,16 +166,27 @@ impl SavedOutput {
     /// output. Gradients of a second backward then flow through this node again (its
     /// `retain_grad`s and hooks see them), and the op's input need not be kept.
     pub(crate) fn get_with_history(&self, ctx: &BackwardCtx<'_>) -> Result<Tensor, AutogradError> {
+        let own_node = super::Edge {
+            node: ctx.node.clone(),
+            slot: 0,
+        };
+        self.unpack(ctx, Some(own_node))
+    }
+
+    /// A handle on the saved elements with the node's output shape and dtype and history
+    /// `grad_fn`, after the version check.
+    fn unpack(
+        &self,
+        ctx: &BackwardCtx<'_>,
+        grad_fn: Option<super::Edge>,
+    ) -> Result<Tensor, AutogradError> {
         self.check(ctx)?;
         let meta = &ctx.node.outputs[0];
         Ok(Tensor::from_storage(
             self.storage.clone(),
             meta.shape.clone(),
             meta.dtype,
-            Some(super::Edge {
-                node: ctx.node.clone(),
-                slot: 0,
-            }),
+            grad_fn,
         ))
     }
 }
