@@ -1,8 +1,9 @@
 //! PyTorch's autograd tutorial ("Autograd: automatic differentiation"), step by step in Rust.
 //!
 //! Every step prints what PyTorch prints. Random tensors come from `manual_seed(0)`, so the
-//! output is the same on every run (the random values themselves differ from PyTorch's, whose
-//! generator is a different algorithm; every gradient is checked against its closed form).
+//! output is the same on every run and the random values are the ones PyTorch draws after
+//! `torch.manual_seed(0)` (the same generator); every gradient is checked against its closed
+//! form.
 //!
 //! Run with `cargo run --release --example tutorial`.
 

@@ -312,7 +312,7 @@ fn negative_lr_panics() {
 }
 
 #[test]
-#[should_panic(expected = "AdamW: Invalid beta parameter at index 1: 1")]
+#[should_panic(expected = "AdamW: Invalid beta parameter at index 1: 1.0")]
 fn beta_of_one_panics() {
     AdamW::new([param(&[1.0])]).betas((0.9, 1.0));
 }

@@ -4,7 +4,7 @@
 //! Each test is named for one rule of `torch/_tensor_str.py` and cites it. Every expected string
 //! was derived from that code and checked against the output of PyTorch 2.x for the same tensor.
 
-use autograd::{tensor, Tensor};
+use autograd::{no_grad, tensor, Tensor};
 
 /// Asserts Display and Debug both give `expected`.
 #[track_caller]
@@ -585,3 +585,463 @@ fn bool_tensors_are_summarized_like_floats() {
         "tensor([ True, False,  True,  ..., False,  True, False])",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Differential sample: randomized tensors printed by torch 2.15.
+//
+// torch 2.15: every expected string in this group is `repr(t)` from torch 2.15.0 for the same
+// data, shape, dtype and op. The group is a sample of a differential run (25,509 randomized
+// tensors: f32/f64/bool, 0-d to 10-d, empty shapes, summarized sizes, wrapped rows, integer,
+// tie, subnormal, huge, nan/inf/-0.0 values, leaf/requires_grad/grad_fn/no_grad/detach/view
+// ops), in which every string matched.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn torch_f32_values_not_exact_in_decimal() {
+    // 0.1f32 is 0.10000000149..., 1/3 rounds; the ratio 123.456 / 0.1 > 1000 picks sci mode.
+    prints(
+        &f32s(&[0.1, 0.33333334, 0.6666667, -0.7, 123.456], &[5]),
+        "tensor([ 1.0000e-01,  3.3333e-01,  6.6667e-01, -7.0000e-01,  1.2346e+02])",
+    );
+    // Values that round to the same digits stay distinct in storage.
+    prints(
+        &f32s(&[1.00001, 1.000012, 0.99999, 1.0000049], &[4]),
+        "tensor([1.0000, 1.0000, 1.0000, 1.0000])",
+    );
+}
+
+#[test]
+fn torch_exact_binary_ties_round_half_to_even() {
+    // Multiples of 1/32 have five decimals: exact ties at precision 4.
+    prints(
+        &f64s(&[0.03125, 0.09375, 0.15625, -0.21875, 1.40625, 10.46875], &[2, 3]),
+        "tensor([[ 0.0312,  0.0938,  0.1562],\n        [-0.2188,  1.4062, 10.4688]], dtype=torch.float64)",
+    );
+    // 1.03125e4 -> 1.0312e+04 and 1.03135e4 -> 1.0314e+04 in scientific mode.
+    prints(
+        &f64s(&[10312.5, 0.5, 10313.5, -0.00215625], &[4]),
+        "tensor([ 1.0312e+04,  5.0000e-01,  1.0314e+04, -2.1563e-03],\n       dtype=torch.float64)",
+    );
+}
+
+#[test]
+fn torch_extreme_magnitudes() {
+    // f32 subnormals and f32::MAX.
+    prints(
+        &f32s(&[1e-45, -1e-40, 3.4028235e38, 1.0], &[2, 2]),
+        "tensor([[ 1.4013e-45, -9.9999e-41],\n        [ 3.4028e+38,  1.0000e+00]])",
+    );
+    // 1e8 + 1 > 1e8: integers switch to sci; zeros keep their sign.
+    prints(
+        &f64s(&[100000001.0, 0.0, -0.0, 5.0], &[4]),
+        "tensor([1.0000e+08, 0.0000e+00, -0.0000e+00, 5.0000e+00], dtype=torch.float64)",
+    );
+}
+
+#[test]
+fn torch_non_finite_values_in_scientific_mode_and_suffix_wraps() {
+    let x = f32s(
+        &[
+            1e-5,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            250.5,
+            3.0,
+            -1e6,
+        ],
+        &[2, 4],
+    );
+    prints(
+        &x.requires_grad_(true),
+        "tensor([[ 1.0000e-05,         nan,         inf,        -inf],\n        [-0.0000e+00,  2.5050e+02,  3.0000e+00, -1.0000e+06]],\n       requires_grad=True)",
+    );
+    // dtype fits on the last line, requires_grad then wraps.
+    let v: Vec<f64> = (0..13).map(|i| f64::from(i) * 1.5 - 7.0).collect();
+    prints(
+        &f64s(&v, &[13]).requires_grad_(true),
+        "tensor([-7.0000, -5.5000, -4.0000, -2.5000, -1.0000,  0.5000,  2.0000,  3.5000,\n         5.0000,  6.5000,  8.0000,  9.5000, 11.0000], dtype=torch.float64,\n       requires_grad=True)",
+    );
+    // Both suffixes wrap together after a 3-d body.
+    let v: Vec<f64> = (0..24)
+        .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 } * (f64::from(i) + 0.25) * 1000.0)
+        .collect();
+    prints(
+        &(&f64s(&v, &[2, 2, 6]).requires_grad_(true) * 2.0),
+        "tensor([[[   500.,  -2500.,   4500.,  -6500.,   8500., -10500.],\n         [ 12500., -14500.,  16500., -18500.,  20500., -22500.]],\n\n        [[ 24500., -26500.,  28500., -30500.,  32500., -34500.],\n         [ 36500., -38500.,  40500., -42500.,  44500., -46500.]]],\n       dtype=torch.float64, grad_fn=<MulBackward0>)",
+    );
+}
+
+#[test]
+fn torch_summarized_3d_and_4d() {
+    // Tiny values hidden in the middle do not matter; the visible ones pick sci mode.
+    let v: Vec<f32> = (0..1200_u32)
+        .map(|i| {
+            if i % 7 == 0 {
+                (1e-6 * f64::from(i)) as f32
+            } else {
+                i as f32 * 0.5
+            }
+        })
+        .collect();
+    prints(
+        &f32s(&v, &[2, 3, 200]),
+        "tensor([[[0.0000e+00, 5.0000e-01, 1.0000e+00,  ..., 9.8500e+01,\n          9.9000e+01, 9.9500e+01],\n         [1.0000e+02, 1.0050e+02, 1.0100e+02,  ..., 1.9850e+02,\n          1.9900e+02, 3.9900e-04],\n         [2.0000e+02, 2.0050e+02, 2.0100e+02,  ..., 2.9850e+02,\n          2.9900e+02, 2.9950e+02]],\n\n        [[3.0000e+02, 3.0050e+02, 6.0200e-04,  ..., 3.9850e+02,\n          7.9800e-04, 3.9950e+02],\n         [4.0000e+02, 4.0050e+02, 4.0100e+02,  ..., 4.9850e+02,\n          4.9900e+02, 4.9950e+02],\n         [5.0000e+02, 1.0010e-03, 5.0100e+02,  ..., 1.1970e-03,\n          5.9900e+02, 5.9950e+02]]])",
+    );
+    // 2 * 2 * 2 * 130 = 1040 elements: only the dim of 130 is elided; -0. from negating 0.
+    let v: Vec<f64> = (0..1040_u32).map(|i| f64::from(i % 11)).collect();
+    prints(
+        &-&f64s(&v, &[2, 2, 2, 130]).requires_grad_(true),
+        "tensor([[[[ -0.,  -1.,  -2.,  ...,  -6.,  -7.,  -8.],\n          [ -9., -10.,  -0.,  ...,  -4.,  -5.,  -6.]],\n\n         [[ -7.,  -8.,  -9.,  ...,  -2.,  -3.,  -4.],\n          [ -5.,  -6.,  -7.,  ...,  -0.,  -1.,  -2.]]],\n\n\n        [[[ -3.,  -4.,  -5.,  ...,  -9., -10.,  -0.],\n          [ -1.,  -2.,  -3.,  ...,  -7.,  -8.,  -9.]],\n\n         [[-10.,  -0.,  -1.,  ...,  -5.,  -6.,  -7.],\n          [ -8.,  -9., -10.,  ...,  -3.,  -4.,  -5.]]]], dtype=torch.float64,\n       grad_fn=<NegBackward0>)",
+    );
+}
+
+#[test]
+fn torch_autograd_suffixes_after_ops() {
+    // 5-d with size-1 dims; -0.0 + 0 is +0.
+    let x = f32s(&[0.5, -1.25, 2.0, 3.75, -0.0, 8.0], &[1, 2, 1, 3, 1]).requires_grad_(true);
+    prints(
+        &(&x + 0.0),
+        "tensor([[[[[ 0.5000],\n           [-1.2500],\n           [ 2.0000]]],\n\n\n         [[[ 3.7500],\n           [ 0.0000],\n           [ 8.0000]]]]], grad_fn=<AddBackward0>)",
+    );
+    // A comparison of a tensor that requires grad is a plain bool tensor.
+    let x = f32s(&[1.0, -2.0, 0.0, 3.5, -0.0, f32::NAN], &[2, 3]).requires_grad_(true);
+    prints(
+        &x.gt(0.0),
+        "tensor([[ True, False, False],\n        [ True, False, False]])",
+    );
+    // double() of an f32 tensor that requires grad: dtype, then ToCopyBackward0.
+    let x = f32s(&[1.5, -2.25, 0.001], &[3]).requires_grad_(true);
+    prints(
+        &x.double(),
+        "tensor([ 1.5000e+00, -2.2500e+00,  1.0000e-03], dtype=torch.float64,\n       grad_fn=<ToCopyBackward0>)",
+    );
+    // Computed under no_grad, or detached: no autograd suffix.
+    let x = f32s(&[1.0, 2.0, 3.0], &[3]).requires_grad_(true);
+    prints(&no_grad(|| &x * 2.0), "tensor([2., 4., 6.])");
+    prints(&x.detach(), "tensor([1., 2., 3.])");
+    prints(
+        &f64s(&[], &[2, 0, 3]).requires_grad_(true),
+        "tensor([], size=(2, 0, 3), dtype=torch.float64, requires_grad=True)",
+    );
+}
+
+/// One row of the differential sample: the input as exact bit patterns and torch's `repr`.
+struct Case {
+    /// `f32`, `f64` or `bool`.
+    dtype: &'static str,
+    shape: &'static [usize],
+    /// What is printed: the leaf itself (`none`), the leaf after `requires_grad_(true)` (`rg`),
+    /// or an op applied to that leaf (see [`apply`]).
+    op: &'static str,
+    /// Hex bit patterns (`f32::to_bits` / `f64::to_bits`), or `0`/`1` per element for bools.
+    bits: &'static str,
+    /// `repr(t)` from torch 2.15.
+    torch: &'static str,
+}
+
+/// Builds the leaf of a [`Case`] from its exact bit patterns.
+fn leaf(case: &Case) -> Tensor {
+    let words = case.bits.split_whitespace();
+    match case.dtype {
+        "f32" => {
+            let v: Vec<f32> = words
+                .map(|w| f32::from_bits(u32::from_str_radix(w, 16).unwrap()))
+                .collect();
+            f32s(&v, case.shape)
+        }
+        "f64" => {
+            let v: Vec<f64> = words
+                .map(|w| f64::from_bits(u64::from_str_radix(w, 16).unwrap()))
+                .collect();
+            f64s(&v, case.shape)
+        }
+        "bool" => {
+            let v: Vec<bool> = case.bits.chars().map(|c| c == '1').collect();
+            bools(&v, case.shape)
+        }
+        other => panic!("unknown dtype {other}"),
+    }
+}
+
+/// Applies a [`Case`]'s op, as the torch generator did (`x` requires grad for every op but
+/// `none`).
+fn apply(case: &Case, x: Tensor) -> Tensor {
+    if case.op == "none" {
+        return x;
+    }
+    let x = x.requires_grad_(true);
+    match case.op {
+        "rg" => x,
+        "mul2" => &x * 2.0,
+        "add0" => &x + 0.0,
+        "neg" => -&x,
+        "detach" => x.detach(),
+        "nograd_mul" => no_grad(|| &x * 2.0),
+        "float" => x.float(),
+        "slice2" => x.slice(0, 0, case.shape[0] as isize, 2),
+        "reshape_flat" => x.reshape(&[x.numel()]),
+        "clamp" => x.clamp(-1.0, 1.0),
+        "cat" => Tensor::cat(&[&x, &x], 0),
+        "max" => x.max(),
+        other => panic!("unknown op {other}"),
+    }
+}
+
+#[test]
+fn torch_randomized_sample() {
+    for case in TORCH_SAMPLE {
+        let t = apply(case, leaf(case));
+        assert_eq!(
+            t.to_string(),
+            case.torch,
+            "{} {:?} {}",
+            case.dtype,
+            case.shape,
+            case.op
+        );
+        assert_eq!(format!("{t:?}"), case.torch);
+    }
+}
+
+const TORCH_SAMPLE: &[Case] = &[
+    Case {
+        dtype: "f32",
+        shape: &[3, 4],
+        op: "none",
+        bits: "7f800000 00000000 4c386da1 51ef18f1 ff800000 4c8c3b2a 52ea796c 7f800000 41200000 c0000000 80000000 7fc00000",
+        torch: "tensor([[        inf,  0.0000e+00,  4.8347e+07,  1.2836e+11],\n        [       -inf,  7.3521e+07,  5.0353e+11,         inf],\n        [ 1.0000e+01, -2.0000e+00, -0.0000e+00,         nan]])",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[1, 13],
+        op: "add0",
+        bits: "3f9aea12eafcca0a 40c1630000000000 3fb8182c76d43884 4071c00000000000 3f957b923b49aa50 3f9e4e6265ae4e84 3f95461e90265e77 3faa54accf8d1bea 7ff8000000000000 0000000000000000 3fb5c9033ded45ed 0000000000000000 404a800000000000",
+        torch: "tensor([[2.6284e-02, 8.9020e+03, 9.4119e-02, 2.8400e+02, 2.0979e-02, 2.9596e-02,\n         2.0775e-02, 5.1427e-02,        nan, 0.0000e+00, 8.5098e-02, 0.0000e+00,\n         5.3000e+01]], dtype=torch.float64, grad_fn=<AddBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[12],
+        op: "float",
+        bits: "7fc00000 7fc00000 80000000 80000000 3c0eae22 7fc00000 c1de714e ff800000 386bfca9 00000000 c424851f bc097110",
+        torch: "tensor([        nan,         nan, -0.0000e+00, -0.0000e+00,  8.7085e-03,\n                nan, -2.7805e+01,        -inf,  5.6264e-05,  0.0000e+00,\n        -6.5808e+02, -8.3888e-03], requires_grad=True)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[2, 5],
+        op: "neg",
+        bits: "1e3ce508 00000001 80000000 80000000 0020aac8 9e3ce508 80000000 0da24260 80000001 00000000",
+        torch: "tensor([[-1.0000e-20, -1.4013e-45,  0.0000e+00,  0.0000e+00, -3.0000e-39],\n        [ 1.0000e-20,  0.0000e+00, -1.0000e-30,  1.4013e-45, -0.0000e+00]],\n       grad_fn=<NegBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[2, 2, 4],
+        op: "rg",
+        bits: "532876f1 80000000 80000000 806ce3ee 7fc00000 80000000 c4644852 006ce3ee 7fc00000 574a512d 7f800000 ff800000 4118985f 7fc00000 7f800000 5048f131",
+        torch: "tensor([[[ 7.2355e+11, -0.0000e+00, -0.0000e+00, -1.0000e-38],\n         [        nan, -0.0000e+00, -9.1313e+02,  1.0000e-38]],\n\n        [[        nan,  2.2245e+14,         inf,        -inf],\n         [ 9.5372e+00,         nan,         inf,  1.3485e+10]]],\n       requires_grad=True)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[4, 3],
+        op: "rg",
+        bits: "7ff0000000000000 369ff868bf4d956a 8000000000000000 0000000000000000 4016000000000000 bff3000000000000 7ff8000000000000 b696d601ad376ab9 0000000000000000 bfe7000000000000 fff0000000000000 8000000000000000",
+        torch: "tensor([[        inf,  1.4000e-45, -0.0000e+00],\n        [ 0.0000e+00,  5.5000e+00, -1.1875e+00],\n        [        nan, -1.0000e-45,  0.0000e+00],\n        [-7.1875e-01,        -inf, -0.0000e+00]], dtype=torch.float64,\n       requires_grad=True)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[3, 4],
+        op: "rg",
+        bits: "3f2e1c9d9b20c077 bff2800000000000 c1c3902f45800000 3f15d29a3ea5b128 41a89b39f9f3bebb c2657b5db0b48000 c043800000000000 3f938e9f204605e3 3f71d7bee61b1830 424e9dea8dc40000 4021144ea9a28609 4012c00000000000",
+        torch: "tensor([[ 2.2973e-04, -1.1562e+00, -6.5643e+08,  8.3247e-05],\n        [ 2.0641e+08, -7.3811e+11, -3.9000e+01,  1.9099e-02],\n        [ 4.3561e-03,  2.6300e+11,  8.5397e+00,  4.6875e+00]],\n       dtype=torch.float64, requires_grad=True)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[4, 5],
+        op: "detach",
+        bits: "fff0000000000000 40beb90000000000 4000000000000000 40a8400000000000 7ff0000000000000 4086200000000000 7ff8000000000000 4020000000000000 407f500000000000 0000000000000000 7ff8000000000000 0000000000000000 0000000000000000 8000000000000000 4020000000000000 403d000000000000 40a7e40000000000 0000000000000000 4055800000000000 8000000000000000",
+        torch: "tensor([[      -inf, 7.8650e+03, 2.0000e+00, 3.1040e+03,        inf],\n        [7.0800e+02,        nan, 8.0000e+00, 5.0100e+02, 0.0000e+00],\n        [       nan, 0.0000e+00, 0.0000e+00, -0.0000e+00, 8.0000e+00],\n        [2.9000e+01, 3.0580e+03, 0.0000e+00, 8.6000e+01, -0.0000e+00]],\n       dtype=torch.float64)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[3],
+        op: "add0",
+        bits: "8000000000000000 8000000000000000 7ff0000000000000",
+        torch: "tensor([0., 0., inf], dtype=torch.float64, grad_fn=<AddBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[3, 4],
+        op: "slice2",
+        bits: "4046d4dd2f1a9fbe bfa9e1b089a02752 bfaca771c970f7ba 3fb6fdc9c4da9004 40aac1cccccccccd 3fc8abb44e50c5eb bf7af1886df82b1f 3f70257c914b167f c01096872b020c4a 408f07d70a3d70a4 bfe49a8049667b5f c08ef2a3d70a3d71",
+        torch: "tensor([[ 4.5663e+01, -5.0550e-02, -5.5965e-02,  8.9810e-02],\n        [-4.1470e+00,  9.9298e+02, -6.4386e-01, -9.9033e+02]],\n       dtype=torch.float64, grad_fn=<SliceBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[4],
+        op: "rg",
+        bits: "4877161e ff800000 47242bd8 48503ee8",
+        torch: "tensor([253016.4688,        -inf,  42027.8438, 213243.6250],\n       requires_grad=True)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[1, 2, 1, 12],
+        op: "add0",
+        bits: "00000000 7f800000 7fc00000 ff800000 80000000 00000000 ff800000 7f800000 7f800000 ff800000 80000000 7f800000 7fc00000 80000000 7fc00000 80000000 80000000 00000000 7f800000 80000000 ff800000 00000000 7fc00000 00000000",
+        torch: "tensor([[[[0., inf, nan, -inf, 0., 0., -inf, inf, inf, -inf, 0., inf]],\n\n         [[nan, 0., nan, 0., 0., 0., inf, 0., -inf, 0., nan, 0.]]]],\n       grad_fn=<AddBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[1, 3, 4, 1],
+        op: "mul2",
+        bits: "3fb999a84b45b22d 4004002803a012d0 7ff0000000000000 fff0000000000000 7ff8000000000000 fff0000000000000 3fefffff2a603522 3ff00038c847f566 0000000000000000 fff0000000000000 3fb99ad80adf7140 7ff0000000000000",
+        torch: "tensor([[[[0.2000],\n          [5.0002],\n          [   inf],\n          [  -inf]],\n\n         [[   nan],\n          [  -inf],\n          [2.0000],\n          [2.0001]],\n\n         [[0.0000],\n          [  -inf],\n          [0.2000],\n          [   inf]]]], dtype=torch.float64, grad_fn=<MulBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[2, 3, 3],
+        op: "mul2",
+        bits: "80000000 00000000 40980000 40970000 40b90000 400c0000 80000000 c00a0000 00000000 7fc00000 ff800000 7fc00000 00000000 40b30000 80000000 7f800000 40b30000 80000000",
+        torch: "tensor([[[-0.0000,  0.0000,  9.5000],\n         [ 9.4375, 11.5625,  4.3750],\n         [-0.0000, -4.3125,  0.0000]],\n\n        [[    nan,    -inf,     nan],\n         [ 0.0000, 11.1875, -0.0000],\n         [    inf, 11.1875, -0.0000]]], grad_fn=<MulBackward0>)",
+    },
+    Case {
+        dtype: "bool",
+        shape: &[2, 3, 4],
+        op: "none",
+        bits: "001110110000011110001011",
+        torch: "tensor([[[False, False,  True,  True],\n         [ True, False,  True,  True],\n         [False, False, False, False]],\n\n        [[False,  True,  True,  True],\n         [ True, False, False, False],\n         [ True, False,  True,  True]]])",
+    },
+    Case {
+        dtype: "bool",
+        shape: &[2, 1, 2, 2, 1],
+        op: "none",
+        bits: "11111011",
+        torch: "tensor([[[[[ True],\n           [ True]],\n\n          [[ True],\n           [ True]]]],\n\n\n\n        [[[[ True],\n           [False]],\n\n          [[ True],\n           [ True]]]]])",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[3, 4, 0],
+        op: "nograd_mul",
+        bits: "",
+        torch: "tensor([], size=(3, 4, 0))",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[0, 0],
+        op: "clamp",
+        bits: "",
+        torch: "tensor([], size=(0, 0), grad_fn=<ClampBackward1>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[],
+        op: "add0",
+        bits: "8000000000000000",
+        torch: "tensor(0., dtype=torch.float64, grad_fn=<AddBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[],
+        op: "none",
+        bits: "bf504d188b890e4e",
+        torch: "tensor(-0.0010, dtype=torch.float64)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[2, 1],
+        op: "detach",
+        bits: "b69ff868bf4d956a 8000000000000000",
+        torch: "tensor([[-1.4000e-45],\n        [-0.0000e+00]], dtype=torch.float64)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[3, 3, 1],
+        op: "none",
+        bits: "8da24260 80000000 806ce3ee 8020aac8 00000000 80000001 0020aac8 9e3ce508 00000000",
+        torch: "tensor([[[-1.0000e-30],\n         [-0.0000e+00],\n         [-1.0000e-38]],\n\n        [[-3.0000e-39],\n         [ 0.0000e+00],\n         [-1.4013e-45]],\n\n        [[ 3.0000e-39],\n         [-1.0000e-20],\n         [ 0.0000e+00]]])",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[],
+        op: "none",
+        bits: "47ec363cbf21f28a",
+        torch: "tensor(3.0000e+38, dtype=torch.float64)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[1, 13],
+        op: "mul2",
+        bits: "7149f2ca 40a90000 7f800000 42d89a86 407c0000 ff800000 ff800000 443ea9eb 40400000 43f53a16 ccbeb73e ff61b1e6 c0a80000",
+        torch: "tensor([[ 2.0000e+30,  1.0562e+01,         inf,  2.1660e+02,  7.8750e+00,\n                -inf,        -inf,  1.5253e+03,  6.0000e+00,  9.8091e+02,\n         -1.9998e+08,        -inf, -1.0500e+01]], grad_fn=<MulBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[3, 1, 1, 2, 1],
+        op: "none",
+        bits: "7ff0000000000000 8000000000000000 0000000000000000 fff0000000000000 7ff0000000000000 7ff0000000000000",
+        torch: "tensor([[[[[inf],\n           [-0.]]]],\n\n\n\n        [[[[0.],\n           [-inf]]]],\n\n\n\n        [[[[inf],\n           [inf]]]]], dtype=torch.float64)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[1, 1, 1, 1, 1],
+        op: "neg",
+        bits: "7ff8000000000000",
+        torch: "tensor([[[[[nan]]]]], dtype=torch.float64, grad_fn=<NegBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[2, 2, 4],
+        op: "float",
+        bits: "3fe4653402d84346 3f88306eb432c800 3fd4c51674b30100 3fb98caa9c3ec7c0 bfe675c76787ee2a 7ff8000000000000 3fc258ad9b7d5390 bfef89f4263b0e0e 3fdad5bce8bf7614 3fe821f7410b1f9a bfd38f89ee91cb90 3fc50a03b2b431c0 3fa3bb0ef4a69620 bfea27f4605c02d2 bfdb6340dcfcf7f4 bfcc7fa8abb4ee38",
+        torch: "tensor([[[ 0.6374,  0.0118,  0.3245,  0.0998],\n         [-0.7019,     nan,  0.1433, -0.9856]],\n\n        [[ 0.4193,  0.7541, -0.3056,  0.1644],\n         [ 0.0385, -0.8174, -0.4279, -0.2226]]], grad_fn=<ToCopyBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[4],
+        op: "float",
+        bits: "400d400000000000 400d000000000000 4010c00000000000 bff3000000000000",
+        torch: "tensor([ 3.6562,  3.6250,  4.1875, -1.1875], grad_fn=<ToCopyBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[1, 3, 1],
+        op: "reshape_flat",
+        bits: "40000000 4ded88a3 cb3a7074",
+        torch: "tensor([ 2.0000e+00,  4.9814e+08, -1.2218e+07], grad_fn=<ViewBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[],
+        op: "reshape_flat",
+        bits: "ff800000",
+        torch: "tensor([-inf], grad_fn=<ViewBackward0>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[10],
+        op: "reshape_flat",
+        bits: "c2a00000 c7b81c00 c44a8c29 4ca346b6 c0000000 d2dd207e 4cbe6ef4 3f7acc4f c3da8000 3e75e204",
+        torch: "tensor([-8.0000e+01, -9.4264e+04, -8.1019e+02,  8.5604e+07, -2.0000e+00,\n        -4.7487e+11,  9.9842e+07,  9.7968e-01, -4.3700e+02,  2.4012e-01],\n       grad_fn=<ViewBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[1],
+        op: "clamp",
+        bits: "bf8b4245f5ad96a7",
+        torch: "tensor([-0.0133], dtype=torch.float64, grad_fn=<ClampBackward1>)",
+    },
+    Case {
+        dtype: "f32",
+        shape: &[5],
+        op: "cat",
+        bits: "43960000 44210000 c7bf9580 4c6714b7 c68bba00",
+        torch: "tensor([ 3.0000e+02,  6.4400e+02, -9.8091e+04,  6.0576e+07, -1.7885e+04,\n         3.0000e+02,  6.4400e+02, -9.8091e+04,  6.0576e+07, -1.7885e+04],\n       grad_fn=<CatBackward0>)",
+    },
+    Case {
+        dtype: "f64",
+        shape: &[3, 4],
+        op: "max",
+        bits: "3f98c7e28240b780 3fb489b0ee49f517 4000000000000000 0000000000000000 c010c96bb98c7e28 0000000000000000 c000000000000000 0000000000000000 c058b147ae147ae1 c0466a3d70a3d70a 3fe4339c0ebedfa4 40acc23333333333",
+        torch: "tensor(3681.1000, dtype=torch.float64, grad_fn=<MaxBackward1>)",
+    },
+];

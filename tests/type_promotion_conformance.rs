@@ -356,8 +356,6 @@ fn mse_loss_broadcasts_before_it_promotes() {
 }
 
 #[test]
-#[ignore = "mismatch: mse_loss converts a float32 input with a recorded to_dtype, so its node's \
-            input is ToCopyBackward0; PyTorch's kernel promotes internally (ops/loss.rs body)"]
 fn mse_loss_records_no_conversion_node() {
     // F.mse_loss(xs, cs).grad_fn.next_functions -> (AccumulateGrad, ExpandBackward0)
     let xs = leaf32(&[1.0, 2.0, 3.0], &[3]);

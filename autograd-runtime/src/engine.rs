@@ -233,7 +233,9 @@ fn accumulate(meta: &AutogradMeta, dtype: DType, grad: Tensor, create_graph: boo
     *slot = Some(match slot.take() {
         None if create_graph => grad,
         // A fresh buffer: later in-place updates must not reach tensors the rules returned.
-        None if grad.is_exclusive() => grad,
+        // No view marks either (a rule's `reshape` ran in no-grad mode): PyTorch's `.grad` is
+        // a detached tensor.
+        None if grad.is_exclusive() => grad.into_gradient(),
         None => grad.detach().deep_clone(),
         Some(existing) if create_graph => &existing + &grad,
         Some(existing) => {

@@ -86,7 +86,7 @@ pub enum AutogradError {
         index: usize,
     },
     /// An input given to `autograd::grad` was not reached from the outputs.
-    #[error("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (Input {index}.)")]
+    #[error("The differentiated Tensor at index {index} appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")]
     UnusedInput {
         /// Position of the input.
         index: usize,

@@ -18,8 +18,10 @@
 //! - `jvp` and `hvp` use the double-backward trick (reverse mode twice), there is no
 //!   forward-mode AD.
 //!
-//! Shape mismatches of `v` and non-scalar functions given to `hessian`/`hvp`/`vhp` are
-//! programming errors and panic with a message naming the function and the shapes; errors of
+//! Shape mismatches of `v`, non-scalar functions given to `hessian`/`hvp`/`vhp` and Jacobians
+//! with no rows (a function, or a gradient given to `hessian`'s inner Jacobian, with no
+//! elements: PyTorch's "stack expects a non-empty TensorList") are programming errors and panic
+//! with a message naming the function and the shapes; errors of
 //! the backward passes themselves (a tensor modified in place, a custom function returning a
 //! bad gradient, anomaly detection) are returned as [`AutogradError`].
 //!
@@ -143,6 +145,10 @@ pub fn jvp<F: Fn(&[Tensor]) -> Tensor>(f: F, inputs: &[Tensor], v: &[Tensor]) ->
 /// PyTorch's single tensor for a function of one input). Computed by one backward per output
 /// element.
 ///
+/// # Panics
+/// When `f` returns a tensor with no elements, with PyTorch's "stack expects a non-empty
+/// TensorList" (an input with no elements is fine: its block has no elements either).
+///
 /// ```
 /// use autograd::{functional, Tensor};
 /// // f(x) = x^2 on a [2] input: J = diag(2x), shape [2, 2].
@@ -163,7 +169,8 @@ pub fn jacobian<F: Fn(&[Tensor]) -> Tensor>(f: F, inputs: &[Tensor]) -> Jacobian
 /// `inputs[i].shape + inputs[j].shape` (`h[0][0]` for a function of one input).
 ///
 /// # Panics
-/// When `f` returns more than one element.
+/// When `f` returns more than one element, and when an input has no elements (its gradient has
+/// none to differentiate: PyTorch's "stack expects a non-empty TensorList").
 ///
 /// ```
 /// use autograd::{functional, Tensor};
@@ -286,7 +293,7 @@ impl<F: Fn(&[Tensor]) -> Tensor> Jacobian<F> {
         enable_grad(|| {
             let inputs = prepare("jacobian", &self.inputs, cg);
             let out = (self.f)(&inputs);
-            jacobian_of(&out, &inputs, cg)
+            jacobian_of("jacobian", "the output of f", &out, &inputs, cg)
         })
     }
 }
@@ -300,7 +307,12 @@ impl<F: Fn(&[Tensor]) -> Tensor> Hessian<F> {
             let out = scalar_output("hessian", &self.f, &inputs);
             let first = grad_of(&[Some(out)], None, &inputs, true)?;
             let first = zeros_for_none(first, &inputs, true);
-            first.iter().map(|g| jacobian_of(g, &inputs, cg)).collect()
+            (first.iter().enumerate())
+                .map(|(i, g)| {
+                    let what = format!("the gradient of f with respect to input {i}");
+                    jacobian_of("hessian", &what, g, &inputs, cg)
+                })
+                .collect()
         })
     }
 }

@@ -123,13 +123,28 @@ pub(super) fn finish(t: Tensor, create_graph: bool) -> Tensor {
     }
 }
 
-/// One Jacobian block per input of `out` (one backward per element of `out`).
+/// One Jacobian block per input of `out` (one backward per element of `out`); `op` and `what`
+/// name the caller and `out` in the panic message.
+///
+/// # Panics
+/// When `out` has no elements: PyTorch stacks one gradient per element of `out` and fails
+/// with "stack expects a non-empty TensorList" (whatever the inputs, even with none of them
+/// empty); an input with no elements is fine, its block has shape `out.shape + [.., 0, ..]`.
+#[track_caller]
 pub(super) fn jacobian_of(
+    op: &str,
+    what: &str,
     out: &Tensor,
     inputs: &[Tensor],
     create_graph: bool,
 ) -> Result<Vec<Tensor>, AutogradError> {
     let n = out.numel();
+    if n == 0 {
+        panic!(
+            "{op}: stack expects a non-empty TensorList ({what} has shape {:?}, with no elements: there is no row of the Jacobian to stack)",
+            out.shape()
+        );
+    }
     let mut rows: Vec<Vec<Tensor>> = vec![Vec::with_capacity(n); inputs.len()];
     for j in 0..n {
         let mut onehot = vec![0.0; n];

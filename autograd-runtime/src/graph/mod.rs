@@ -118,13 +118,14 @@ pub(crate) struct Edge {
     pub(crate) slot: usize,
 }
 
-/// Where gradients for `t` flow: its `grad_fn`, its `AccumulateGrad` node if it is a leaf that
-/// requires grad, or nowhere.
+/// Where gradients for `t` flow: its `grad_fn`, its `AccumulateGrad` node if it is a leaf
+/// flagged with `requires_grad_(true)`, or nowhere (also for a view made in no-grad mode, which
+/// requires grad only as its base does, as in PyTorch).
 pub(crate) fn gradient_edge(t: &Tensor) -> Option<Edge> {
     if let Some(edge) = t.grad_edge() {
         return Some(edge);
     }
-    if !t.requires_grad() {
+    if !t.flagged_requires_grad() {
         return None;
     }
     let mut weak = t.inner.meta_or_init().accumulator.lock();

@@ -6,7 +6,7 @@ use crate::Tensor;
 macro_rules! activation {
     ($(#[$doc:meta])* $name:ident, $method:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct $name {
             training: bool,
         }
@@ -21,6 +21,13 @@ macro_rules! activation {
         impl Default for $name {
             fn default() -> $name {
                 $name::new()
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            /// PyTorch's repr: the name and `()`.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}()", stringify!($name))
             }
         }
 

@@ -17,7 +17,7 @@ use crate::Tensor;
 /// drop.eval();
 /// assert_eq!(drop.forward(&Tensor::ones(&[3])).to_vec(), vec![1.0; 3]);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Dropout {
     p: f64,
     training: bool,
@@ -31,7 +31,8 @@ impl Dropout {
     #[track_caller]
     pub fn new(p: f64) -> Dropout {
         if !(0.0..=1.0).contains(&p) {
-            panic!("Dropout: dropout probability has to be between 0 and 1, but got {p}");
+            // `{p:?}` prints a float as Python does (`2.0`, not `2`).
+            panic!("Dropout: dropout probability has to be between 0 and 1, but got {p:?}");
         }
         Dropout { p, training: true }
     }
@@ -53,5 +54,12 @@ impl Module for Dropout {
 
     fn is_training(&self) -> bool {
         self.training
+    }
+}
+
+impl std::fmt::Debug for Dropout {
+    /// PyTorch's repr: `Dropout(p=0.5, inplace=False)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Dropout(p={:?}, inplace=False)", self.p)
     }
 }

@@ -2,9 +2,7 @@
 
 use super::Module;
 use crate::random::with_generator;
-use crate::storage::Buffer;
 use crate::{DType, Tensor};
-use rand::Rng;
 
 /// A fully connected layer, as `torch.nn.Linear`: `y = x W^T + b` with `weight` of shape
 /// `[out_features, in_features]` and `bias` of shape `[out_features]`.
@@ -35,19 +33,21 @@ pub struct Linear {
     training: bool,
 }
 
-/// A leaf of `shape` and `dtype` with values uniform in `[-bound, bound)`.
+/// A leaf of `shape` and `dtype` filled as `tensor.uniform_(-bound, bound)` from the thread's
+/// generator.
 fn uniform(shape: &[usize], bound: f64, dtype: DType) -> Tensor {
-    let n: usize = shape.iter().product();
-    let values: Vec<f64> = with_generator(|g| {
-        (0..n)
-            .map(|_| (2.0 * g.random::<f64>() - 1.0) * bound)
-            .collect()
-    });
-    Tensor::from_buffer(
-        Buffer::from_f64_iter(dtype, values.into_iter()),
-        shape.to_vec(),
-    )
-    .requires_grad_(true)
+    let n = shape.iter().product();
+    let values = with_generator(|g| g.uniform_buffer(dtype, n, -bound, bound));
+    Tensor::from_buffer(values, shape.to_vec()).requires_grad_(true)
+}
+
+/// The bound `kaiming_uniform_(weight, a = sqrt(5))` draws the weight within, computed in the
+/// same steps as PyTorch (`sqrt(3) * gain / sqrt(fan_in)`, `gain = sqrt(2 / (1 + a^2))`), so
+/// that seeded weights equal PyTorch's to the bit; mathematically `1 / sqrt(fan_in)`.
+fn kaiming_uniform_bound(fan_in: usize) -> f64 {
+    let a = 5f64.sqrt();
+    let gain = (2.0 / (1.0 + a * a)).sqrt();
+    3f64.sqrt() * (gain / (fan_in as f64).sqrt())
 }
 
 impl Linear {
@@ -70,15 +70,19 @@ impl Linear {
         if !dtype.is_floating_point() {
             panic!("Linear: parameters need a floating dtype, got {dtype}");
         }
-        // kaiming_uniform_ with a = sqrt(5): gain = sqrt(2 / (1 + 5)), bound = sqrt(3) * gain /
-        // sqrt(fan_in) = 1 / sqrt(fan_in). An empty layer (fan_in 0) gets zeros, as PyTorch.
-        let bound = if in_features > 0 {
+        // The weight first, then the bias within 1 / sqrt(fan_in), as torch.nn.Linear's
+        // reset_parameters; an empty layer (fan_in 0) gets a zero bias, as in PyTorch.
+        let weight = uniform(
+            &[out_features, in_features],
+            kaiming_uniform_bound(in_features),
+            dtype,
+        );
+        let bias_bound = if in_features > 0 {
             1.0 / (in_features as f64).sqrt()
         } else {
             0.0
         };
-        let weight = uniform(&[out_features, in_features], bound, dtype);
-        let bias = bias.then(|| uniform(&[out_features], bound, dtype));
+        let bias = bias.then(|| uniform(&[out_features], bias_bound, dtype));
         Linear {
             weight,
             bias,

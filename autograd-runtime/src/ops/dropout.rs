@@ -7,7 +7,6 @@
 use crate::random::with_generator;
 use crate::storage::Buffer;
 use crate::{DType, Tensor};
-use rand::Rng;
 
 impl Tensor {
     /// `self * mask` with `mask` elements `0` (probability `p`) or `1 / (1 - p)`; returns
@@ -54,7 +53,14 @@ impl Tensor {
         };
         let mask: Vec<f64> = with_generator(|g| {
             (0..self.numel())
-                .map(|_| if g.random::<f64>() < keep { scale } else { 0.0 })
+                // PyTorch's bernoulli_: a uniform double below `keep` keeps the element.
+                .map(|_| {
+                    if g.uniform_f64(0.0, 1.0) < keep {
+                        scale
+                    } else {
+                        0.0
+                    }
+                })
                 .collect()
         });
         let mask = Buffer::from_f64_iter(self.dtype(), mask.into_iter());

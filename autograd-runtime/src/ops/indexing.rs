@@ -4,19 +4,17 @@
 //! `narrow` and `slice` return copies where PyTorch returns views, so in-place ops refuse
 //! their outputs (see `shape_ops.rs`); `index_select` and `gather` copy in PyTorch too.
 //!
-//! Every pick is a gather at flat source positions ([`Tensor::take_flat`]); its backward adds
-//! the gradient into zeros at the same positions ([`Tensor::scatter_flat`]), an op whose own
-//! backward is the pick again, so gradients of any order flow.
+//! Every pick is a gather at flat source positions ([`Tensor::take_flat`], in `flat_pick.rs`);
+//! its backward adds the gradient into zeros at the same positions, an op whose own backward
+//! is the pick again, so gradients of any order flow.
 //!
 //! Indices are `usize` slices (there is no integer dtype). `gather` takes its index as a flat
 //! row-major `&[usize]` plus the index's shape, which is what [`Tensor::max_dim`] returns with
 //! the values' shape.
 
+use super::flat_pick::Pick;
 use super::shape_ops::CopyingView;
-use crate::dtype::Float;
-use crate::graph::{note_saved_value, record_unary_output};
 use crate::shape::{dim_out_of_range, numel, strides, wrap_dim, Dim};
-use crate::storage::Buffer;
 use crate::Tensor;
 use std::sync::Arc;
 
@@ -65,23 +63,6 @@ fn scalar_index_count(n: usize) -> String {
     format!("index_select(): Index to scalar can have only 1 value, got {n} value(s)")
 }
 
-/// The elements of `buffer` at `positions`, any dtype.
-fn take(buffer: &Buffer, positions: &[usize]) -> Buffer {
-    match buffer {
-        Buffer::F32(v) => Buffer::F32(positions.iter().map(|&i| v[i]).collect()),
-        Buffer::F64(v) => Buffer::F64(positions.iter().map(|&i| v[i]).collect()),
-        Buffer::Bool(v) => Buffer::Bool(positions.iter().map(|&i| v[i]).collect()),
-    }
-}
-
-fn scatter_add<T: Float>(values: &[T], targets: &[usize], len: usize) -> Vec<T> {
-    let mut out = vec![T::zero(); len];
-    for (&t, &v) in targets.iter().zip(values) {
-        out[t] = out[t] + v;
-    }
-    out
-}
-
 /// Flat positions of picking `indices` along the middle dim of `[outer, len, inner]`.
 fn positions_along(outer: usize, len: usize, inner: usize, indices: &[usize]) -> Arc<[usize]> {
     let mut out = Vec::with_capacity(outer * indices.len() * inner);
@@ -95,53 +76,9 @@ fn positions_along(outer: usize, len: usize, inner: usize, indices: &[usize]) ->
 }
 
 impl Tensor {
-    /// The elements of `self` at flat `positions`, shaped `shape`, recorded as `node`; the
-    /// backward scatters the gradient back ([`Tensor::scatter_flat`]).
-    /// PRECONDITION: every position is `< self.numel()`; `numel(shape) == positions.len()`.
-    #[track_caller]
-    pub(crate) fn take_flat(
-        &self,
-        positions: Arc<[usize]>,
-        shape: Vec<usize>,
-        node: &'static str,
-    ) -> Tensor {
-        let out = Tensor::from_buffer(take(&self.buffer(), &positions), shape);
-        let input_shape = self.shape().to_vec();
-        record_unary_output(node, &[self], out, || {
-            // `gather` and `index_select` save their index (a tensor) in PyTorch; slices keep
-            // only numbers.
-            if matches!(node, "GatherBackward0" | "IndexSelectBackward0") {
-                note_saved_value();
-            }
-            move |_, g| {
-                Ok(smallvec::smallvec![Some(
-                    g.scatter_flat(positions.clone(), input_shape.clone()),
-                )])
-            }
-        })
-    }
-
-    /// Zeros of `shape` with element `i` of `self` added at flat position `targets[i]`
-    /// (`ScatterAddBackward0`); its backward picks the gradient at `targets` again.
-    /// PRECONDITION: `targets.len() == self.numel()`; every target is `< numel(shape)`.
-    #[track_caller]
-    pub(crate) fn scatter_flat(&self, targets: Arc<[usize]>, shape: Vec<usize>) -> Tensor {
-        let len = numel(&shape);
-        let buffer = float_kernel!("scatter_add", self, |v| scatter_add(v, &targets, len));
-        let out = Tensor::from_buffer(buffer, shape);
-        let source_shape = self.shape().to_vec();
-        record_unary_output("ScatterAddBackward0", &[self], out, || {
-            note_saved_value();
-            move |_, g| {
-                let picked = g.take_flat(targets.clone(), source_shape.clone(), "GatherBackward0");
-                Ok(smallvec::smallvec![Some(picked)])
-            }
-        })
-    }
-
     /// Picks `indices` along dim `d`, recorded as `node`.
     #[track_caller]
-    fn pick_along(&self, d: usize, indices: &[usize], node: &'static str) -> Tensor {
+    fn pick_along(&self, d: usize, indices: &[usize], node: Pick) -> Tensor {
         let (outer, len, inner) = around_dim(self.shape(), d);
         let mut shape = self.shape().to_vec();
         if !shape.is_empty() {
@@ -186,11 +123,8 @@ impl Tensor {
             );
         }
         let indices: Vec<usize> = (start..start + length).collect();
-        self.pick_along(d, &indices, "SliceBackward0").into_copy_of(
-            self,
-            CopyingView::Narrow,
-            false,
-        )
+        self.pick_along(d, &indices, Pick::Slice)
+            .into_copy_of(self, CopyingView::Narrow, false)
     }
 
     /// Python slicing `x[start:end:step]` along `dim` (`SliceBackward0`): negative `start` and
@@ -233,7 +167,7 @@ impl Tensor {
         };
         let (start, end) = (clamp(start), clamp(end));
         let indices: Vec<usize> = (start..end.max(start)).step_by(step).collect();
-        self.pick_along(d, &indices, "SliceBackward0")
+        self.pick_along(d, &indices, Pick::Slice)
             .into_copy_of(self, CopyingView::Slice, false)
     }
 
@@ -277,7 +211,7 @@ impl Tensor {
                 scalar_index_count(indices.len())
             );
         }
-        self.pick_along(d, indices, "IndexSelectBackward0")
+        self.pick_along(d, indices, Pick::IndexSelect)
     }
 
     /// PyTorch's `gather`: `out[p] = self[p with p[dim] replaced by index[p]]`, where `index`
@@ -353,6 +287,6 @@ impl Tensor {
                 counter[a] = 0;
             }
         }
-        self.take_flat(positions.into(), index_shape.to_vec(), "GatherBackward0")
+        self.take_flat(positions.into(), index_shape.to_vec(), Pick::Gather)
     }
 }

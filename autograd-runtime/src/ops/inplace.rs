@@ -14,7 +14,8 @@
 //!   storage is shared with another tensor (a view, a `detach()`, a value saved for
 //!   backward), whose history could not follow: use the out-of-place op there;
 //! - on a view (see `shape_ops.rs`), what PyTorch refuses is refused with its sentence: a view
-//!   of a leaf that requires grad, and a piece of `split`/`chunk` that requires grad.
+//!   made in no-grad mode (or a view of one) when the op would be recorded, a view of a leaf
+//!   that requires grad, and a piece of `split`/`chunk` that requires grad.
 //!
 //! In any grad mode, the output of a view op that returns a copy here (`t`, `transpose`,
 //! `narrow`, `slice`, `expand`/`broadcast_to`, `split`, `chunk`), and every storage-sharing
@@ -111,6 +112,10 @@ impl Arith {
 /// autograd layer refuses a leaf that requires grad first; then the copy's iterator broadcasts
 /// `dst` with `src` and wants the result to keep `dst`'s shape.
 fn copy_mismatch(dst: &Tensor, src: &Tensor) -> String {
+    let records = is_grad_enabled() && (dst.requires_grad() || src.requires_grad());
+    if records && dst.view_flags().no_grad_mode() {
+        return dst.no_grad_view_sentence();
+    }
     if is_grad_enabled() && dst.is_leaf() && dst.requires_grad() {
         return "a leaf Variable that requires grad is being used in an in-place operation."
             .to_string();
@@ -155,6 +160,17 @@ impl Tensor {
     #[track_caller]
     fn inplace_records(&self, op: &str, operand: Option<&Tensor>) -> bool {
         let grad_mode = is_grad_enabled();
+        let records =
+            grad_mode && (self.requires_grad() || operand.is_some_and(Tensor::requires_grad));
+        // PyTorch's `check_inplace`: the view's own refusal comes before the leaf's (a view
+        // made in no-grad mode of a tensor that requires grad is a leaf that requires grad).
+        if records && self.view_flags().no_grad_mode() {
+            panic!(
+                "{op}: {} (shape {:?})",
+                self.no_grad_view_sentence(),
+                self.shape()
+            );
+        }
         if grad_mode && self.is_leaf() && self.requires_grad() {
             panic!(
                 "{op}: a leaf Variable that requires grad is being used in an in-place operation. (shape {:?}; update it inside no_grad(|| ...))",
@@ -162,7 +178,23 @@ impl Tensor {
             );
         }
         self.check_view_write(op, grad_mode);
-        grad_mode && (self.requires_grad() || operand.is_some_and(Tensor::requires_grad))
+        records
+    }
+
+    /// PyTorch's sentence refusing a recorded in-place change of this view made in no-grad
+    /// mode, or of a view (with a `grad_fn`) of one (`handle_view_on_rebase`).
+    fn no_grad_view_sentence(&self) -> String {
+        let subject = match self.grad_edge() {
+            Some(edge) => format!(
+                "Output {} of {} is a view of a view which was created in no_grad mode",
+                edge.slot,
+                torch_node_name(&edge.node.name)
+            ),
+            None => "A view was created in no_grad mode".to_string(),
+        };
+        format!(
+            "{subject} and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+        )
     }
 
     /// Panics when `self` is a view PyTorch would not write in place (with its sentence), or

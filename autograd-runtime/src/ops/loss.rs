@@ -6,7 +6,7 @@
 
 use super::binary::promote_broadcast;
 use super::kernels::zip_float;
-use super::reduce::pairwise_sum;
+use crate::dtype::Float;
 use crate::graph::{
     needs_grad, record, record_one, record_unary_output, BackwardCtx, BackwardFn, SavedTensor,
 };
@@ -26,6 +26,13 @@ fn check_class_input(op: &str, input: &Tensor, target: &[usize]) -> (usize, usiz
             pytorch_suffix(class_input_error(op, s, target.len()))
         ),
     };
+    if input.dim() == 1 && target.len() != 1 {
+        panic!(
+            "{op}: For 1D input, 1D target must have size 1, but got target size: {} (input shape {:?}; give one class index)",
+            target.len(),
+            input.shape()
+        );
+    }
     if target.len() != n {
         panic!(
             "{op}: Expected input batch_size ({n}) to match target batch_size ({}). (input shape {:?})",
@@ -79,10 +86,14 @@ impl Tensor {
     /// The mean of `(self - target)^2` over all elements, a 0-d tensor (`MseLossBackward0`).
     /// d/dself = 2 (self - target) / n, d/dtarget = -2 (self - target) / n; the target may
     /// require grad too. Shapes broadcast as in PyTorch (which also warns, since a mismatch
-    /// is usually a bug; this does not print anything).
+    /// is usually a bug; this does not print anything), then the kernel computes in the
+    /// promoted dtype without recording a conversion (an `F32` input with an `F64` target
+    /// gives an `F64` loss whose node's inputs are the operands themselves). A bool operand
+    /// counts as the other's dtype. Under `create_graph`, each gradient is recorded as
+    /// PyTorch's `MseLossBackwardBackward0`.
     ///
     /// # Panics
-    /// When the shapes do not broadcast or a tensor is not floating point.
+    /// When the shapes do not broadcast or neither tensor is floating point.
     ///
     /// ```
     /// use autograd::tensor;
@@ -91,8 +102,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn mse_loss(&self, target: &Tensor) -> Tensor {
-        // PyTorch broadcasts the operands before promoting them: by dtype alone.
-        let (a, b) = promote_broadcast("mse_loss", self, target);
+        let (a, b) = bools_as_float(self, target);
         let shape = broadcast_shapes(a.shape(), b.shape()).unwrap_or_else(|| {
             panic!(
                 "mse_loss: input shape {:?} and target shape {:?} do not broadcast (use the same shape){}",
@@ -111,27 +121,28 @@ impl Tensor {
             }
         };
         let (a, b) = (expanded(&a), expanded(&b));
-        let squares = zip_float!("mse_loss", &a, &b, shape.clone(), |x, y| (x - y) * (x - y));
-        let total = match &*squares.buffer() {
-            Buffer::F32(v) => pairwise_sum(v, |x| x as f64),
-            Buffer::F64(v) => pairwise_sum(v, |x| x),
-            Buffer::Bool(_) => unreachable!("mse_loss: operands are floating point"),
+        let squares = {
+            let (ca, cb) = promoted(&a, &b);
+            zip_float!("mse_loss", &ca, &cb, shape.clone(), |x, y| (x - y)
+                * (x - y))
         };
+        // `apply_loss_reduction`: the mean of the squares, as `mean()` computes it.
+        let out = squares.mean();
         let n = numel(&shape) as f64;
-        let out = Tensor::full_dtype(&[], total / n, a.dtype());
         if !needs_grad(&[&a, &b]) {
             return out;
         }
         let (sa, sb) = (SavedTensor::new(&a), SavedTensor::new(&b));
         let backward: BackwardFn = Box::new(move |ctx, grads| {
             let (a, b) = (sa.get(ctx)?, sb.get(ctx)?);
-            // Each side as PyTorch's mse_loss_backward computes it, `2 (mine - other) g / n`
-            // (so equal operands give +0 to both, not -0 to the target).
-            let side =
-                |mine: &Tensor, other: &Tensor| mine.sub(other).mul(&grads[0]).mul_scalar(2.0 / n);
+            // PyTorch's `mse_loss_backward(grad, self, target)` for the input and
+            // `mse_loss_backward(grad, target, self)` for the target (so equal operands give +0
+            // to both, not -0 to the target).
             Ok(smallvec::smallvec![
-                ctx.needs_input_grad(0).then(|| side(&a, &b)),
-                ctx.needs_input_grad(1).then(|| side(&b, &a)),
+                ctx.needs_input_grad(0)
+                    .then(|| mse_loss_backward(&grads[0], &a, &b, n)),
+                ctx.needs_input_grad(1)
+                    .then(|| mse_loss_backward(&grads[0], &b, &a, n)),
             ])
         });
         record("MseLossBackward0", &[&a, &b], vec![out], backward)
@@ -158,16 +169,15 @@ impl Tensor {
         let positions: Arc<[usize]> = (target.iter().enumerate())
             .map(|(i, &t)| i * c + t)
             .collect();
-        // PyTorch sums the negated picks from +0 (so a zero loss is +0, never -0).
-        let negated_total: f64 = match &*self.buffer() {
-            Buffer::F32(v) => positions.iter().fold(0.0, |sum, &p| sum - v[p] as f64),
-            Buffer::F64(v) => positions.iter().fold(0.0, |sum, &p| sum - v[p]),
+        let loss = match &*self.buffer() {
+            Buffer::F32(v) => nll_mean(positions.iter().map(|&p| v[p])) as f64,
+            Buffer::F64(v) => nll_mean(positions.iter().map(|&p| v[p])),
             Buffer::Bool(_) => panic!(
-                "nll_loss: expected a floating point tensor but got dtype torch.bool (shape {:?})",
+                "nll_loss: expected a floating point tensor but got dtype torch.bool (shape {:?}): \"nll_loss_out_frame\" not implemented for 'Bool'",
                 self.shape()
             ),
         };
-        let out = Tensor::full_dtype(&[], negated_total / n as f64, self.dtype());
+        let out = Tensor::full_dtype(&[], loss, self.dtype());
         let input_shape = self.shape().to_vec();
         let target: Arc<[usize]> = target.into();
         record_unary_output("NllLossBackward0", &[self], out, || {
@@ -213,6 +223,109 @@ impl Tensor {
         let class_dim = if self.dim() == 1 { 0 } else { 1 };
         self.log_softmax(class_dim).nll_loss(target)
     }
+}
+
+/// `mse_loss`'s operands with a bool one converted to the other's dtype, as PyTorch's kernel
+/// promotes it (bools cannot require grad, so nothing is recorded).
+///
+/// # Panics
+/// When neither operand is floating point (PyTorch: `"mse_cpu" not implemented for 'Bool'`).
+#[track_caller]
+fn bools_as_float(a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
+    match (a.dtype().is_floating_point(), b.dtype().is_floating_point()) {
+        (true, true) => (a.clone(), b.clone()),
+        (true, false) => (a.clone(), b.to_dtype(a.dtype())),
+        (false, true) => (a.to_dtype(b.dtype()), b.clone()),
+        (false, false) => panic!(
+            "mse_loss: expected a floating point input or target but got {} {:?} and {} {:?}: \"mse_cpu\" not implemented for 'Bool'",
+            a.dtype(),
+            a.shape(),
+            b.dtype(),
+            b.shape()
+        ),
+    }
+}
+
+/// `a` and `b` converted to their promoted dtype without recording the conversions: the
+/// values a PyTorch kernel computes with when it promotes its operands internally.
+fn promoted(a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
+    crate::no_grad(|| {
+        let (a, b) = promote_broadcast("mse_loss", a, b);
+        (a.into_owned(), b.into_owned())
+    })
+}
+
+/// PyTorch's `mse_loss_backward(g, mine, other)` for the mean reduction over `n` elements:
+/// `2/n * (mine - other) * g`, computed in the promoted dtype and given `mine`'s dtype. Under
+/// `create_graph` it is recorded as `MseLossBackwardBackward0` with inputs `(g, mine, other)`,
+/// whose gradients are derivatives.yaml's: `g` gets `sum(2/n (mine - other) gg)`, `mine`
+/// gets `2 gg g / n` and `other` its negation.
+fn mse_loss_backward(g: &Tensor, mine: &Tensor, other: &Tensor, n: f64) -> Tensor {
+    let grad = crate::no_grad(|| {
+        let (m, o) = promoted(mine, other);
+        // The order of ATen's kernel: `norm * (input - target) * grad_output`.
+        let grad = m.sub(&o).mul_scalar(2.0 / n).mul(g);
+        grad.to_dtype(mine.dtype())
+    });
+    if !needs_grad(&[g, mine, other]) {
+        return grad;
+    }
+    let (sg, sm, so) = (
+        SavedTensor::new(g),
+        SavedTensor::new(mine),
+        SavedTensor::new(other),
+    );
+    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
+        let gg = &grads[0];
+        let to_g = if ctx.needs_input_grad(0) {
+            let (m, o) = (sm.get(ctx)?, so.get(ctx)?);
+            Some(m.sub(&o).mul_scalar(2.0 / n).mul(gg).sum())
+        } else {
+            None
+        };
+        // derivatives.yaml's mse_loss_double_backward: `2 * (gg * g) / n`.
+        let to_operands = if ctx.needs_input_grad(1) || ctx.needs_input_grad(2) {
+            Some(gg.mul(&sg.get(ctx)?).mul_scalar(2.0).div_scalar(n))
+        } else {
+            None
+        };
+        let to_other = (to_operands.as_ref())
+            .filter(|_| ctx.needs_input_grad(2))
+            .map(Tensor::neg);
+        let to_mine = to_operands.filter(|_| ctx.needs_input_grad(1));
+        Ok(smallvec::smallvec![to_g, to_mine, to_other])
+    };
+    record_one(
+        "MseLossBackwardBackward0",
+        &[g, mine, other],
+        grad,
+        backward,
+    )
+}
+
+/// The mean of the negated `picks` as ATen's `nll_loss_out_frame` computes it, in the element
+/// type: a cascade of 8 partial sums, each level taking the one below every 16 items (so
+/// rounding error grows slowly with the batch), summed from +0 (a zero loss is +0, never -0),
+/// then divided by the count (NaN for an empty batch).
+fn nll_mean<T: Float>(picks: impl Iterator<Item = T>) -> T {
+    const LEVELS: usize = 8;
+    const LEVEL_POWER: usize = 4;
+    const LEVEL_MASK: usize = (1 << LEVEL_POWER) - 1;
+    let mut sums = [T::zero(); LEVELS];
+    let mut count = 0usize;
+    for (b, x) in picks.enumerate() {
+        sums[0] = sums[0] - x;
+        for j in 0..LEVELS - 1 {
+            if b & (LEVEL_MASK << (j * LEVEL_POWER)) != 0 {
+                break;
+            }
+            sums[j + 1] = sums[j + 1] + sums[j];
+            sums[j] = T::zero();
+        }
+        count += 1;
+    }
+    let total = sums.iter().fold(T::zero(), |acc, &s| acc + s);
+    total / <T as crate::dtype::Element>::from_f64(count as f64)
 }
 
 /// Records `grad`, `nll_loss`'s gradient computed from the incoming gradient `g` for input

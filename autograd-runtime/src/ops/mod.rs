@@ -1,11 +1,13 @@
 //! Every op: its forward kernel and, beside it, its backward rule.
 
 mod addmm;
+mod backward_node;
 pub(crate) mod binary;
 mod clamp;
 mod compare;
 mod dropout;
 mod fast_paths;
+mod flat_pick;
 mod indexing;
 mod inplace;
 pub(crate) use inplace::torch_node_name;

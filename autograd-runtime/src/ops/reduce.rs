@@ -82,7 +82,7 @@ impl Tensor {
             move |ctx, g| {
                 if ctx.create_graph() {
                     return Ok(smallvec::smallvec![Some(
-                        g.expand(&shape).div_scalar(n as f64)
+                        g.expand(&shape).div_number(n as f64)
                     )]);
                 }
                 let value = divide_in(g.dtype(), g.item(), n as f64);
@@ -181,14 +181,15 @@ impl Tensor {
                     g.unsqueeze(d)
                 };
                 Ok(smallvec::smallvec![Some(
-                    g.expand(&shape).div_scalar(len as f64)
+                    g.expand(&shape).div_number(len as f64)
                 )])
             }
         })
     }
 
     /// The 2-norm of all elements, a 0-d tensor. d/dx = x / ||x|| (0 when the norm is 0, as
-    /// PyTorch).
+    /// PyTorch), computed as PyTorch's `norm_backward`: `g * (x / norm).masked_fill_(norm == 0,
+    /// 0)`, recorded op by op under `create_graph` with the saved result as `norm`.
     #[track_caller]
     pub fn norm(&self) -> Tensor {
         let value = {
@@ -206,15 +207,15 @@ impl Tensor {
             let input = SavedTensor::new(self);
             move |ctx, g| {
                 let x = input.get(ctx)?;
+                // Under create_graph the result comes with this node as its history (PyTorch
+                // saves `result`), so second derivatives flow through it.
                 let norm = if ctx.create_graph() {
-                    x.norm()
+                    output.get_with_history(ctx)?
                 } else {
                     output.get(ctx)?
                 };
-                if norm.item() == 0.0 {
-                    return Ok(smallvec::smallvec![Some(x.zeros_like())]);
-                }
-                Ok(smallvec::smallvec![Some(x.mul(&g.div(&norm)))])
+                let direction = x.div(&norm).masked_fill(&norm.eq(0.0), 0.0);
+                Ok(smallvec::smallvec![Some(g.mul(&direction))])
             }
         })
     }

@@ -58,6 +58,37 @@ impl Tensor {
         })
     }
 
+    /// `self + s` as ATen's `add(Tensor, Scalar)` overload, the one PyTorch's own backward
+    /// formulas use: node `AddBackward1` with one edge (Python's `x + 2.0` wraps the number
+    /// in a tensor instead: [`Tensor::add_scalar`]). d/dx = 1.
+    #[track_caller]
+    pub(crate) fn add_number(&self, s: f64) -> Tensor {
+        let out = map_float!("add", self, |x| x + like(x, s));
+        record_unary_output("AddBackward1", &[self], out, || {
+            |_, g| Ok(smallvec::smallvec![Some(g.clone())])
+        })
+    }
+
+    /// `self * s` as ATen's `mul(Tensor, Scalar)` overload (node `MulBackward1`, one edge),
+    /// as in PyTorch's backward formulas (`2 * result`). d/dx = s.
+    #[track_caller]
+    pub(crate) fn mul_number(&self, s: f64) -> Tensor {
+        let out = map_float!("mul", self, |x| x * like(x, s));
+        record_unary_output("MulBackward1", &[self], out, || {
+            move |_, g| Ok(smallvec::smallvec![Some(g.mul_number(s))])
+        })
+    }
+
+    /// `self / s` as ATen's `div(Tensor, Scalar)` overload (node `DivBackward1`, one edge),
+    /// as in PyTorch's backward formulas (`grad / numel`). d/dx = 1/s.
+    #[track_caller]
+    pub(crate) fn div_number(&self, s: f64) -> Tensor {
+        let out = map_float!("div", self, |x| x / like(x, s));
+        record_unary_output("DivBackward1", &[self], out, || {
+            move |_, g| Ok(smallvec::smallvec![Some(g.div_number(s))])
+        })
+    }
+
     /// `1 / self`. d/dx = -1/x^2 = -y^2.
     #[track_caller]
     pub fn reciprocal(&self) -> Tensor {

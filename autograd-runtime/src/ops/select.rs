@@ -2,7 +2,9 @@
 //! where and masked_fill (clamp is in `clamp.rs`). Subgradients at ties and kinks follow
 //! PyTorch's `derivatives.yaml`.
 
+use super::backward_node::record_into_zeros;
 use super::binary::{broadcast_or_panic, promoted_values};
+use super::flat_pick::{Pick, Scatter};
 use super::indexing::{around_dim, float_kernel, reduced_shape};
 use super::kernels::zip_float;
 use crate::dtype::Float;
@@ -129,13 +131,7 @@ impl Tensor {
                 let x = input.get(ctx)?;
                 result.check(ctx)?;
                 let mask = bool_mask(&x, |e| e == value || (value.is_nan() && e.is_nan()));
-                let count: f64 = mask.to_vec().iter().sum();
-                let share = g.div_scalar(count);
-                Ok(smallvec::smallvec![Some(Tensor::where_cond(
-                    &mask,
-                    &share,
-                    &zero_of(g)
-                ))])
+                Ok(smallvec::smallvec![Some(evenly_distribute(g, &mask))])
             }
         })
     }
@@ -202,9 +198,18 @@ impl Tensor {
                 .map(|(k, &j)| (k / inner * len + j) * inner + k % inner)
                 .collect();
             move |_, g| {
-                Ok(smallvec::smallvec![Some(
-                    g.scatter_flat(targets.clone(), shape.clone())
-                )])
+                // PyTorch's `zeros.scatter(dim, indices.unsqueeze(dim), grad.unsqueeze(dim))`
+                // (`ScatterBackward0`): the unsqueeze keeps the element order.
+                let g = if keepdim || shape.is_empty() {
+                    g.clone()
+                } else {
+                    g.unsqueeze(d)
+                };
+                Ok(smallvec::smallvec![Some(g.scatter_flat_as(
+                    Scatter::Overwrite,
+                    targets.clone(),
+                    shape.clone()
+                ))])
             }
         });
         (out, indices)
@@ -262,7 +267,7 @@ impl Tensor {
             // PyTorch: where(self == other, grad / 2, grad).masked_fill_(self < other, 0) for
             // self, and `self > other` for other (the comparisons swap for minimum); they
             // compare in the forward's promoted dtype.
-            let shared = Tensor::where_cond(&x.eq(&y), &g.div_scalar(2.0), g);
+            let shared = Tensor::where_cond(&x.eq(&y), &g.div_number(2.0), g);
             let (a_loses, b_loses) = if is_max {
                 (x.lt(&y), x.gt(&y))
             } else {
@@ -398,4 +403,28 @@ impl Tensor {
             }
         })
     }
+}
+
+/// PyTorch's `evenly_distribute_backward` of a full max/min: `g / count` at each of the
+/// `count` positions of `mask`, 0 elsewhere, recorded as PyTorch computes it,
+/// `zeros.masked_fill_(mask, g / mask.sum())` (`MaskedFillBackward1`, whose backward sums the
+/// gradient at the mask through `masked_select`).
+fn evenly_distribute(g: &Tensor, mask: &Tensor) -> Tensor {
+    let flags = mask.to_vec();
+    let positions: Arc<[usize]> = (flags.iter().enumerate())
+        .filter(|(_, &m)| m != 0.0)
+        .map(|(i, _)| i)
+        .collect();
+    let share = g.div_scalar(positions.len() as f64);
+    let out = crate::no_grad(|| Tensor::where_cond(mask, &share, &zero_of(g)));
+    let count = positions.len();
+    record_into_zeros("MaskedFillBackward1", &share, out, || {
+        // The mask is a tensor PyTorch saves.
+        note_saved_value();
+        move |_, gg| {
+            Ok(gg
+                .take_flat(positions.clone(), vec![count], Pick::MaskedSelect)
+                .sum())
+        }
+    })
 }

@@ -7,6 +7,7 @@
 //! no strides): in-place writes to those would not reach the input, so the in-place ops refuse
 //! them ([`CopyingView`]). Views of views inherit: a reshape of a copy is still a copy.
 
+use crate::grad_mode::is_grad_enabled;
 use crate::graph::record_unary_output;
 use crate::shape::{
     broadcast_index_iter, broadcast_shapes, broadcast_strides, numel, pytorch_suffix, strides,
@@ -71,20 +72,28 @@ impl CopyingView {
 
 impl ViewFlags {
     /// The [`CopyingView`] discriminant, 0 for none.
-    const COPY: u8 = 0x0f;
+    const COPY: u16 = 0x0f;
     /// A view in PyTorch (a copy here or not).
-    const VIEW: u8 = 0x10;
+    const VIEW: u16 = 0x10;
     /// A view that requires grad of a leaf that requires grad.
-    const OF_LEAF: u8 = 0x20;
+    const OF_LEAF: u16 = 0x20;
     /// A view that requires grad made by an op returning several views, or a view of one.
-    const MULTI_OUTPUT: u8 = 0x40;
+    const MULTI_OUTPUT: u16 = 0x40;
     /// Elements that repeat in PyTorch's layout (a broadcasting `expand`).
-    const OVERLAPS: u8 = 0x80;
+    const OVERLAPS: u16 = 0x80;
+    /// A view made with grad mode off, or a view of one (PyTorch's `CreationMeta::NO_GRAD_MODE`,
+    /// which views of it keep): with grad mode on, in-place changes that would be recorded are
+    /// refused ("A view was created in no_grad mode ...").
+    const NO_GRAD_MODE: u16 = 0x100;
+    /// A view made with grad mode off of a tensor that requires grad: it requires grad too (as
+    /// its base), yet is a leaf with no `grad_fn` and no `AccumulateGrad` node of its own, so
+    /// gradients flowing to it go nowhere, as in PyTorch.
+    const BASE_REQUIRES_GRAD: u16 = 0x200;
 
     /// The view op whose copy this is, while it is one.
     pub(crate) fn copied_by(self) -> Option<CopyingView> {
         let code = self.0 & Self::COPY;
-        CopyingView::ALL.into_iter().find(|op| *op as u8 == code)
+        CopyingView::ALL.into_iter().find(|op| *op as u16 == code)
     }
 
     /// A view in PyTorch, sharing the version counter of its base there.
@@ -107,10 +116,27 @@ impl ViewFlags {
         self.0 & Self::OVERLAPS != 0
     }
 
+    /// PyTorch refuses recorded in-place changes: "A view was created in no_grad mode ...".
+    pub(crate) fn no_grad_mode(self) -> bool {
+        self.0 & Self::NO_GRAD_MODE != 0
+    }
+
+    /// Made in no-grad mode of a tensor that requires grad, so it requires grad (see
+    /// [`Tensor::requires_grad`]) without a gradient edge of its own.
+    pub(crate) fn base_requires_grad(self) -> bool {
+        self.0 & Self::BASE_REQUIRES_GRAD != 0
+    }
+
     /// What a `detach()` keeps: it is no view PyTorch tracks and requires no grad, but its
     /// elements are still the copy's (and repeat where the copy's did).
     pub(crate) fn detached(self) -> ViewFlags {
         ViewFlags(self.0 & (Self::COPY | Self::OVERLAPS))
+    }
+
+    /// What an op output computed in no-grad mode keeps once a node is attached to it: no
+    /// longer a view made in no-grad mode (it has a history now).
+    pub(crate) fn recorded(self) -> ViewFlags {
+        ViewFlags(self.0 & !(Self::NO_GRAD_MODE | Self::BASE_REQUIRES_GRAD))
     }
 }
 
@@ -149,6 +175,28 @@ pub(super) fn expand_error(from: &[usize], to: &[usize], type_name: &str) -> Opt
     })
 }
 
+/// Whether PyTorch's base of a view of `input` requires grad. PyTorch's base is the tensor at
+/// the root of a chain of views, which is not kept here, but is known in every case that
+/// matters: `input` itself when it is no view; for a view with a history, a base that
+/// requires grad (the history leads to it); for a view made in no-grad mode, what its own
+/// base did; and for a view that is a leaf otherwise (one its user flagged with
+/// `requires_grad_`, as `arange(6).reshape(2, 3).requires_grad_(true)`), a base that does not.
+fn root_base_requires_grad(input: &Tensor) -> bool {
+    let flags = input.view_flags();
+    if !flags.is_view() {
+        return input.requires_grad();
+    }
+    flags.base_requires_grad() || input.grad_edge().is_some()
+}
+
+/// Whether `a` and `b` are the same sizes once dims of size 1 are left out (a reshape between
+/// them is a view for any strides).
+fn same_non_unit_dims(a: &[usize], b: &[usize]) -> bool {
+    a.iter()
+        .filter(|&&d| d != 1)
+        .eq(b.iter().filter(|&&d| d != 1))
+}
+
 /// For each element of `shape` permuted by `perm`, in row-major order, its index in the source.
 fn permuted_indices(shape: &[usize], perm: &[usize]) -> Vec<usize> {
     let src_strides = strides(shape);
@@ -162,17 +210,19 @@ impl Tensor {
     /// ...), as PyTorch's view of `input`: still a copy when `input` is one.
     pub(crate) fn into_view_of(self, input: &Tensor) -> Tensor {
         let inherited = input.view_flags().0 & (ViewFlags::COPY | ViewFlags::OVERLAPS);
-        let flags = inherited | ViewFlags::VIEW | self.autograd_view_bits(input);
+        let flags = inherited | ViewFlags::VIEW | self.autograd_view_bits(input, false);
         self.with_view_flags(ViewFlags(flags))
     }
 
     /// Marks `self`, `input` reshaped (sharing its storage), as [`Tensor::into_view_of`] does,
     /// except that of a copy it keeps only that it is one: PyTorch's reshape of a view that
     /// its strides cannot express is a fresh copy, not a view (`x.t().reshape(6)`), and
-    /// without strides it is not known which, so only the library's own refusal applies.
+    /// without strides it is not known which, so only the library's own refusal applies (and,
+    /// made in no-grad mode, it requires no grad, as PyTorch's fresh copy). A reshape that only
+    /// inserts or removes dims of size 1 is a view whatever the strides, so it is one here.
     fn into_reshape_of(self, input: &Tensor) -> Tensor {
         let flags = input.view_flags();
-        if flags.copied_by().is_none() {
+        if flags.copied_by().is_none() || same_non_unit_dims(self.shape(), input.shape()) {
             return self.into_view_of(input);
         }
         self.with_view_flags(ViewFlags((flags.0 & ViewFlags::COPY) | ViewFlags::VIEW))
@@ -181,10 +231,8 @@ impl Tensor {
     /// Marks `self`, a copy of (some of) `input`'s elements made by the view op `op`, as
     /// PyTorch's view of `input`; `overlaps` when PyTorch's view repeats elements.
     pub(crate) fn into_copy_of(self, input: &Tensor, op: CopyingView, overlaps: bool) -> Tensor {
-        let mut flags = op as u8 | ViewFlags::VIEW | self.autograd_view_bits(input);
-        if op.is_multi_output() && self.requires_grad() {
-            flags |= ViewFlags::MULTI_OUTPUT;
-        }
+        let mut flags =
+            op as u16 | ViewFlags::VIEW | self.autograd_view_bits(input, op.is_multi_output());
         if overlaps {
             flags |= ViewFlags::OVERLAPS;
         }
@@ -199,15 +247,32 @@ impl Tensor {
         self.with_view_flags(ViewFlags::NONE)
     }
 
-    /// The autograd bits of `self` as PyTorch's view of `input`: when the view requires grad
-    /// (was recorded), whether its base is a leaf (`input` is a leaf that requires grad, or a
-    /// view of one) and whether it descends from an op returning several views.
-    fn autograd_view_bits(&self, input: &Tensor) -> u8 {
-        if !self.requires_grad() {
-            return 0;
+    /// The autograd bits of `self` as PyTorch's view of `input` (made by an op returning
+    /// several views when `multi_output`), following PyTorch's `CreationMeta`:
+    /// - made with grad mode off: a view made in no-grad mode, requiring grad when its base
+    ///   does (PyTorch's view requires grad as its base does, yet has no history; see
+    ///   [`root_base_requires_grad`]);
+    /// - made with grad mode on: still one made in no-grad mode when `input` was (PyTorch
+    ///   propagates that), and when the view requires grad (was recorded), whether its base is
+    ///   a leaf (`input` is a leaf that requires grad, or a view of one) and whether it
+    ///   descends from an op returning several views.
+    fn autograd_view_bits(&self, input: &Tensor, multi_output: bool) -> u16 {
+        if !is_grad_enabled() {
+            return if root_base_requires_grad(input) {
+                ViewFlags::NO_GRAD_MODE | ViewFlags::BASE_REQUIRES_GRAD
+            } else {
+                ViewFlags::NO_GRAD_MODE
+            };
         }
         let flags = input.view_flags();
-        let mut bits = flags.0 & ViewFlags::MULTI_OUTPUT;
+        let mut bits = flags.0 & ViewFlags::NO_GRAD_MODE;
+        if !self.requires_grad() {
+            return bits;
+        }
+        bits |= flags.0 & ViewFlags::MULTI_OUTPUT;
+        if multi_output {
+            bits |= ViewFlags::MULTI_OUTPUT;
+        }
         if flags.of_leaf() || (input.is_leaf() && input.requires_grad()) {
             bits |= ViewFlags::OF_LEAF;
         }

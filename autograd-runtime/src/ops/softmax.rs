@@ -1,6 +1,7 @@
 //! Softmax, log-softmax and logsumexp along a dim, numerically stable: each column is shifted
 //! by its maximum before exponentiating, so large inputs do not overflow.
 
+use super::backward_node::record_formula;
 use super::indexing::{around_dim, float_kernel, reduced_shape};
 use crate::dtype::Float;
 use crate::graph::{record_unary_saving_output, SavedTensor};
@@ -70,16 +71,18 @@ impl Tensor {
         let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_saving_output("SoftmaxBackward0", &[self], out, |output| {
             move |ctx, g| {
-                // Under create_graph the output comes with this node as its history, so second
-                // derivatives flow through it (PyTorch saves only `result`).
-                let y = if ctx.create_graph() {
-                    output.get_with_history(ctx)?
-                } else {
-                    output.get(ctx)?
-                };
-                Ok(smallvec::smallvec![Some(
-                    y.mul(&g.sub(&g.mul(&y).sum_dim(d, true)))
-                )])
+                if ctx.create_graph() {
+                    // The output with this node as its history (PyTorch saves only `result`).
+                    let y = output.get_with_history(ctx)?;
+                    return Ok(smallvec::smallvec![Some(softmax_backward_recorded(
+                        g, &y, d
+                    ))]);
+                }
+                Ok(smallvec::smallvec![Some(softmax_backward(
+                    g,
+                    &output.get(ctx)?,
+                    d
+                ))])
             }
         })
     }
@@ -100,14 +103,17 @@ impl Tensor {
         let out = Tensor::from_buffer(buffer, self.shape());
         record_unary_saving_output("LogSoftmaxBackward0", &[self], out, |output| {
             move |ctx, g| {
-                let y = if ctx.create_graph() {
-                    output.get_with_history(ctx)?
-                } else {
-                    output.get(ctx)?
-                };
-                Ok(smallvec::smallvec![Some(
-                    g.sub(&y.exp().mul(&g.sum_dim(d, true)))
-                )])
+                if ctx.create_graph() {
+                    let y = output.get_with_history(ctx)?;
+                    return Ok(smallvec::smallvec![Some(log_softmax_backward_recorded(
+                        g, &y, d
+                    ))]);
+                }
+                Ok(smallvec::smallvec![Some(log_softmax_backward(
+                    g,
+                    &output.get(ctx)?,
+                    d
+                ))])
             }
         })
     }
@@ -145,4 +151,64 @@ impl Tensor {
             }
         })
     }
+}
+
+/// softmax's backward from its output `y`, op by op (PyTorch's
+/// `_softmax_backward_data`): `y * (g - sum(g * y, d))`.
+fn softmax_backward(g: &Tensor, y: &Tensor, d: usize) -> Tensor {
+    y.mul(&g.sub(&g.mul(y).sum_dim(d, true)))
+}
+
+/// [`softmax_backward`] recorded for `create_graph` as PyTorch's one
+/// `SoftmaxBackwardDataBackward0` node on `(g, y)`. Its own backward (derivatives.yaml's
+/// `_softmax_backward_data` entry): `_softmax_backward_data(gg, y)` to `g` and
+/// `softmax_double_backward`, `g * gg - sum(y * g, d) * gg - g * sum(y * gg, d)`, to `y`.
+fn softmax_backward_recorded(g: &Tensor, y: &Tensor, d: usize) -> Tensor {
+    record_formula(
+        "SoftmaxBackwardDataBackward0",
+        &[g, y],
+        &[g, y],
+        |t| softmax_backward(t[0], t[1], d),
+        move |ctx, gg, saved| {
+            let (g, y) = (&saved[0], &saved[1]);
+            let to_y = || {
+                (g.mul(gg))
+                    .sub(&y.mul(g).sum_dim(d, true).mul(gg))
+                    .sub(&g.mul(&y.mul(gg).sum_dim(d, true)))
+            };
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0)
+                    .then(|| softmax_backward_recorded(gg, y, d)),
+                ctx.needs_input_grad(1).then(to_y),
+            ])
+        },
+    )
+}
+
+/// log_softmax's backward from its output `y`, op by op (PyTorch's
+/// `_log_softmax_backward_data`): `g - exp(y) * sum(g, d)`.
+fn log_softmax_backward(g: &Tensor, y: &Tensor, d: usize) -> Tensor {
+    g.sub(&y.exp().mul(&g.sum_dim(d, true)))
+}
+
+/// [`log_softmax_backward`] recorded for `create_graph` as PyTorch's one
+/// `LogSoftmaxBackwardDataBackward0` node on `(g, y)`. Its own backward (derivatives.yaml's
+/// `_log_softmax_backward_data` entry), op by op as there: `gg - sum(gg * exp(y), d)` to `g`,
+/// `-sum(g, d) * exp(y) * gg` to `y`.
+fn log_softmax_backward_recorded(g: &Tensor, y: &Tensor, d: usize) -> Tensor {
+    record_formula(
+        "LogSoftmaxBackwardDataBackward0",
+        &[g, y],
+        &[g, y],
+        |t| log_softmax_backward(t[0], t[1], d),
+        move |ctx, gg, saved| {
+            let (g, y) = (&saved[0], &saved[1]);
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0)
+                    .then(|| gg.sub(&gg.mul(&y.exp()).sum_dim(d, true))),
+                ctx.needs_input_grad(1)
+                    .then(|| g.sum_dim(d, true).neg().mul(&y.exp()).mul(gg)),
+            ])
+        },
+    )
 }

@@ -1,12 +1,9 @@
 //! Elementwise math on one tensor, each with its derivative beside it.
 
+use super::backward_node::record_formula;
 use super::fast_paths::{map_fast, zip_fast, Kernels, ZipKernels};
 use super::kernels::{like, map_float};
-use crate::grad_mode::no_grad;
-use crate::graph::{
-    needs_grad, record_one, record_unary_output, record_unary_saving_output, BackwardCtx,
-    SavedTensor,
-};
+use crate::graph::{record_unary_output, record_unary_saving_output, SavedTensor};
 use crate::kernels::parallel::Cost;
 use crate::kernels::FastMath;
 use crate::Tensor;
@@ -48,16 +45,18 @@ macro_rules! input_rule_op {
     };
 }
 
-/// Declares an op whose derivative is a function of its output `y`; under `create_graph` the
-/// output is recomputed from the saved input so the second derivative sees through it.
+/// Declares an op whose derivative is a function of its output `y`. Under `create_graph` the
+/// saved output comes back with this node as its history (PyTorch saves only `result`) and
+/// the gradient is `graph` (`rule` recorded op by op unless given: tanh and sigmoid record
+/// PyTorch's one `TanhBackwardBackward0` / `SigmoidBackwardBackward0` node instead).
 macro_rules! output_rule_op {
-    ($(#[$doc:meta])* $name:ident, $node:literal, fast $fast:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
+    ($(#[$doc:meta])* $name:ident, $node:literal, fast $fast:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr $(, graph $graph:expr)?) => {
         $(#[$doc])*
         #[track_caller]
         pub fn $name(&self) -> Tensor {
             let (forward, backward): (Kernels, ZipKernels) = $fast;
             let out = map_fast(stringify!($name), self, forward);
-            output_rule_op!(@record self, $name, $node, out, Some(backward), $cost, |$g, $yt| $rule)
+            output_rule_op!(@record self, $name, $node, out, Some(backward), $cost, |$g, $yt| $rule, graph output_rule_op!(@graph $rule $(, $graph)?))
         }
     };
     ($(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $forward:expr, |$g:ident, $yt:ident| $rule:expr) => {
@@ -65,17 +64,18 @@ macro_rules! output_rule_op {
         #[track_caller]
         pub fn $name(&self) -> Tensor {
             let out = map_float!(stringify!($name), self, |$x| $forward);
-            output_rule_op!(@record self, $name, $node, out, None::<ZipKernels>, Cost::Arithmetic, |$g, $yt| $rule)
+            output_rule_op!(@record self, $name, $node, out, None::<ZipKernels>, Cost::Arithmetic, |$g, $yt| $rule, graph $rule)
         }
     };
-    (@record $self:ident, $name:ident, $node:literal, $out:ident, $backward:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr) => {
+    (@graph $rule:expr) => { $rule };
+    (@graph $rule:expr, $graph:expr) => { $graph };
+    (@record $self:ident, $name:ident, $node:literal, $out:ident, $backward:expr, $cost:expr, |$g:ident, $yt:ident| $rule:expr, graph $graph:expr) => {
         record_unary_saving_output($node, &[$self], $out, |output| {
             let backward: Option<ZipKernels> = $backward;
             move |ctx, $g| {
                 if ctx.create_graph() {
-                    // The output with this node as its history (PyTorch saves only `result`).
                     let $yt = output.get_with_history(ctx)?;
-                    return Ok(smallvec::smallvec![Some($rule)]);
+                    return Ok(smallvec::smallvec![Some($graph)]);
                 }
                 let $yt = output.get(ctx)?;
                 let fast = backward.and_then(|k| zip_fast($g, &$yt, $cost, k));
@@ -154,7 +154,7 @@ impl Tensor {
                 }
                 let x = saved.get(ctx)?;
                 Ok(smallvec::smallvec![Some(
-                    g.mul(&x.pow(exponent - 1.0).mul_scalar(exponent)),
+                    g.mul(&x.pow(exponent - 1.0).mul_number(exponent)),
                 )])
             }
         })
@@ -172,13 +172,13 @@ impl Tensor {
 
     output_rule_op!(
         /// Square root. d/dx = 1/(2 sqrt(x)).
-        sqrt, "SqrtBackward0", |x| x.sqrt(), |g, y| g.div(&y.mul_scalar(2.0))
+        sqrt, "SqrtBackward0", |x| x.sqrt(), |g, y| g.div(&y.mul_number(2.0))
     );
 
     plain_input_rule_op!(
         /// Absolute value. d/dx = sign(x): 0 at 0 (PyTorch's subgradient) and at NaN (ATen's
         /// `sgn(NaN)` is 0).
-        abs, "AbsBackward0", |x| x.abs(), |g, x| g.mul(&x.sign())
+        abs, "AbsBackward0", |x| x.abs(), |g, x| g.mul(&x.sgn())
     );
 
     input_rule_op!(
@@ -193,12 +193,14 @@ impl Tensor {
 
     output_rule_op!(
         /// Hyperbolic tangent. d/dx = 1 - tanh(x)^2.
-        tanh, "TanhBackward0", fast kernels!(fast_tanh, fast_tanh_backward), Cost::Arithmetic, |g, y| g.mul(&y.mul(&y).rsub_scalar(1.0))
+        tanh, "TanhBackward0", fast kernels!(fast_tanh, fast_tanh_backward), Cost::Arithmetic, |g, y| tanh_backward(g, &y),
+        graph tanh_backward_recorded(g, &y)
     );
 
     output_rule_op!(
         /// Logistic sigmoid `1 / (1 + e^-x)`. d/dx = y (1 - y).
-        sigmoid, "SigmoidBackward0", fast kernels!(fast_sigmoid, fast_sigmoid_backward), Cost::Arithmetic, |g, y| g.mul(&y.mul(&y.rsub_scalar(1.0)))
+        sigmoid, "SigmoidBackward0", fast kernels!(fast_sigmoid, fast_sigmoid_backward), Cost::Arithmetic, |g, y| sigmoid_backward(g, &y),
+        graph sigmoid_backward_recorded(g, &y)
     );
 
     /// `max(x, 0)` (NaN stays NaN). d/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch).
@@ -236,6 +238,19 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn sign(&self) -> Tensor {
+        self.sign_recorded_as("SignBackward0")
+    }
+
+    /// [`Tensor::sign`] as PyTorch's `sgn` (node `SgnBackward0`), which `abs`'s backward
+    /// multiplies by: the same values and zero gradient on real tensors.
+    #[track_caller]
+    pub(crate) fn sgn(&self) -> Tensor {
+        self.sign_recorded_as("SgnBackward0")
+    }
+
+    /// The sign of each element, recorded as `node` with a zero gradient.
+    #[track_caller]
+    fn sign_recorded_as(&self, node: &'static str) -> Tensor {
         let out = map_float!("sign", self, |x| {
             if x > like(x, 0.0) {
                 like(x, 1.0)
@@ -245,10 +260,64 @@ impl Tensor {
                 like(x, 0.0)
             }
         });
-        record_unary_output("SignBackward0", &[self], out, || {
+        record_unary_output(node, &[self], out, || {
             |_, g| Ok(smallvec::smallvec![Some(g.zeros_like())])
         })
     }
+}
+
+/// tanh's backward from its output `y`, op by op (PyTorch's `tanh_backward`):
+/// `g * (1 - y^2)`.
+fn tanh_backward(g: &Tensor, y: &Tensor) -> Tensor {
+    g.mul(&y.mul(y).rsub_scalar(1.0))
+}
+
+/// [`tanh_backward`] recorded for `create_graph` as PyTorch's one `TanhBackwardBackward0` node
+/// on `(g, y)`. Its own backward (derivatives.yaml's `tanh_backward` entry):
+/// `tanh_backward(gg, y)` to `g`, `gg * (-2 y * g)` to `y`.
+fn tanh_backward_recorded(g: &Tensor, y: &Tensor) -> Tensor {
+    record_formula(
+        "TanhBackwardBackward0",
+        &[g, y],
+        &[g, y],
+        |t| tanh_backward(t[0], t[1]),
+        |ctx, gg, saved| {
+            let (g, y) = (&saved[0], &saved[1]);
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0)
+                    .then(|| tanh_backward_recorded(gg, y)),
+                ctx.needs_input_grad(1)
+                    .then(|| gg.mul(&y.mul_number(-2.0).mul(g))),
+            ])
+        },
+    )
+}
+
+/// sigmoid's backward from its output `y`, op by op (PyTorch's `sigmoid_backward`):
+/// `g * y (1 - y)`.
+fn sigmoid_backward(g: &Tensor, y: &Tensor) -> Tensor {
+    g.mul(&y.mul(&y.rsub_scalar(1.0)))
+}
+
+/// [`sigmoid_backward`] recorded for `create_graph` as PyTorch's one
+/// `SigmoidBackwardBackward0` node on `(g, y)`. Its own backward (derivatives.yaml's
+/// `sigmoid_backward` entry): `sigmoid_backward(gg, y)` to `g`, `gg * g * (-2 y + 1)` to `y`.
+fn sigmoid_backward_recorded(g: &Tensor, y: &Tensor) -> Tensor {
+    record_formula(
+        "SigmoidBackwardBackward0",
+        &[g, y],
+        &[g, y],
+        |t| sigmoid_backward(t[0], t[1]),
+        |ctx, gg, saved| {
+            let (g, y) = (&saved[0], &saved[1]);
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0)
+                    .then(|| sigmoid_backward_recorded(gg, y)),
+                ctx.needs_input_grad(1)
+                    .then(|| gg.mul(g).mul(&y.mul_number(-2.0).add_number(1.0))),
+            ])
+        },
+    )
 }
 
 /// relu's backward without recording (PyTorch's `threshold_backward` at 0): the gradient
@@ -261,29 +330,23 @@ pub(crate) fn relu_grad(g: &Tensor, y: &Tensor) -> Tensor {
 }
 
 /// [`relu_grad`] recorded for `create_graph` (PyTorch's `threshold_backward(grad, x, 0)`,
-/// node `ThresholdBackwardBackward0`): the same values (the gradient passes at NaN), a
-/// gradient `threshold_backward(gg, x, 0)` to `g` and zeros to `x` (derivatives.yaml's
-/// `threshold_backward` entry).
+/// node `ThresholdBackwardBackward0`, which saves `x` only): the same values (the gradient
+/// passes at NaN), a gradient `threshold_backward(gg, x, 0)` to `g` and zeros to `x`
+/// (derivatives.yaml's `threshold_backward` entry).
 pub(crate) fn relu_grad_recorded(g: &Tensor, x: &Tensor) -> Tensor {
-    let out = no_grad(|| relu_grad(&g.detach(), &x.detach()));
-    if !needs_grad(&[g, x]) {
-        return out;
-    }
-    let saved = SavedTensor::new(x);
-    let backward = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
-        let gg = &grads[0];
-        let x = saved.get(ctx)?;
-        let to_g = ctx.needs_input_grad(0).then(|| {
-            if ctx.create_graph() {
-                relu_grad_recorded(gg, &x)
-            } else {
-                relu_grad(gg, &x)
-            }
-        });
-        let to_x = ctx.needs_input_grad(1).then(|| gg.zeros_like());
-        Ok(smallvec::smallvec![to_g, to_x])
-    };
-    record_one("ThresholdBackwardBackward0", &[g, x], out, backward)
+    record_formula(
+        "ThresholdBackwardBackward0",
+        &[g, x],
+        &[x],
+        |t| relu_grad(t[0], t[1]),
+        |ctx, gg, saved| {
+            let x = &saved[0];
+            Ok(smallvec::smallvec![
+                ctx.needs_input_grad(0).then(|| relu_grad_recorded(gg, x)),
+                ctx.needs_input_grad(1).then(|| gg.zeros_like()),
+            ])
+        },
+    )
 }
 
 /// `out = y <= 0 ? 0 : g`, elementwise.

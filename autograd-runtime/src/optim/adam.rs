@@ -1,8 +1,8 @@
 //! Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay.
 
 use super::{
-    cast, check_non_negative, checked_grad, collect_params, update_in_place, zero_state, Optimizer,
-    UpdateRule,
+    cast, check_at_least_zero, checked_grad, collect_params, python_float, update_in_place,
+    zero_state, Optimizer, UpdateRule,
 };
 use crate::dtype::Float;
 use crate::grad_mode::NoGradGuard;
@@ -54,8 +54,13 @@ impl AdamCore {
     #[track_caller]
     fn set_betas(&mut self, betas: (f64, f64)) {
         for (i, beta) in [betas.0, betas.1].into_iter().enumerate() {
+            // PyTorch's `if not 0.0 <= beta < 1.0` (NaN fails).
             if !(0.0..1.0).contains(&beta) {
-                panic!("{}: Invalid beta parameter at index {i}: {beta}", self.name);
+                panic!(
+                    "{}: Invalid beta parameter at index {i}: {}",
+                    self.name,
+                    python_float(beta)
+                );
             }
         }
         self.betas = betas;
@@ -99,14 +104,17 @@ struct AdamRule {
 }
 
 impl UpdateRule for AdamRule {
+    /// PyTorch's `_single_tensor_adam`, rounding as its CPU kernels do: `add(other, alpha)`,
+    /// `lerp_` and `addcmul_` fuse their last multiply-add (`mul_add` here), `addcdiv_` does
+    /// not.
     fn apply<T: Float>(&self, param: &mut [T], grad: &[T], state: &mut [&mut [T]]) {
         let (beta1, beta2) = self.betas;
         // Bias corrections in f64, as PyTorch computes them from Python floats.
         let bias_correction1 = 1.0 - beta1.powf(self.step as f64);
-        let bias_correction2_sqrt = (1.0 - beta2.powf(self.step as f64)).sqrt();
+        let bias_correction2_sqrt = (1.0 - beta2.powf(self.step as f64)).powf(0.5);
         let step_size = cast::<T>(self.lr / bias_correction1);
         let bc2_sqrt = cast::<T>(bias_correction2_sqrt);
-        let (b1c, b2, b2c) = (
+        let (w1, b2, b2c) = (
             cast::<T>(1.0 - beta1),
             cast::<T>(beta2),
             cast::<T>(1.0 - beta2),
@@ -122,21 +130,45 @@ impl UpdateRule for AdamRule {
                 if self.decoupled {
                     param[i] = param[i] * decay;
                 } else {
-                    g = g + wd * param[i];
+                    // grad.add(param, alpha=weight_decay)
+                    g = wd.mul_add(param[i], g);
                 }
             }
-            m[i] = m[i] + b1c * (g - m[i]);
-            v[i] = v[i] * b2 + b2c * g * g;
+            m[i] = lerp(m[i], g, w1);
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            v[i] = (b2c * g).mul_add(g, v[i] * b2);
             let second = if self.amsgrad {
                 let max = &mut rest[0][i];
-                *max = max.max(v[i]);
+                *max = maximum(*max, v[i]);
                 *max
             } else {
                 v[i]
             };
             let denom = second.sqrt() / bc2_sqrt + eps;
+            // param.addcdiv_(exp_avg, denom, value=-step_size)
             param[i] = param[i] - step_size * m[i] / denom;
         }
+    }
+}
+
+/// `start.lerp(end, weight)` as PyTorch's CPU kernel computes it: from `start` for weights
+/// below one half, from `end` otherwise, with one rounding.
+fn lerp<T: Float>(start: T, end: T, weight: T) -> T {
+    if weight.abs() < cast::<T>(0.5) {
+        weight.mul_add(end - start, start)
+    } else {
+        (weight - T::one()).mul_add(end - start, end)
+    }
+}
+
+/// `torch.maximum`: the larger value, NaN if either is NaN.
+fn maximum<T: Float>(a: T, b: T) -> T {
+    if a.is_nan() || b.is_nan() {
+        T::nan()
+    } else if b > a {
+        b
+    } else {
+        a
     }
 }
 
@@ -146,7 +178,7 @@ macro_rules! adam_builders {
             /// Learning rate `lr` (default 1e-3).
             #[track_caller]
             pub fn lr(mut self, lr: f64) -> $ty {
-                check_non_negative(self.0.name, "learning rate", lr);
+                check_at_least_zero(self.0.name, "learning rate", lr);
                 self.0.lr = lr;
                 self
             }
@@ -162,7 +194,7 @@ macro_rules! adam_builders {
             /// Term `eps` added to the denominator for numerical stability (default 1e-8).
             #[track_caller]
             pub fn eps(mut self, eps: f64) -> $ty {
-                check_non_negative(self.0.name, "epsilon value", eps);
+                check_at_least_zero(self.0.name, "epsilon value", eps);
                 self.0.eps = eps;
                 self
             }
@@ -170,7 +202,7 @@ macro_rules! adam_builders {
             /// Weight decay `lambda`.
             #[track_caller]
             pub fn weight_decay(mut self, weight_decay: f64) -> $ty {
-                check_non_negative(self.0.name, "weight_decay value", weight_decay);
+                check_at_least_zero(self.0.name, "weight_decay value", weight_decay);
                 self.0.weight_decay = weight_decay;
                 self
             }
@@ -220,7 +252,7 @@ macro_rules! adam_builders {
 
             #[track_caller]
             fn set_learning_rate(&mut self, lr: f64) {
-                check_non_negative(self.0.name, "learning rate", lr);
+                check_at_least_zero(self.0.name, "learning rate", lr);
                 self.0.lr = lr;
             }
         }

@@ -61,6 +61,7 @@ pub trait Optimizer {
 }
 
 /// Checks and collects the parameters, with PyTorch's messages for what cannot be optimized.
+/// As in PyTorch, a parameter is a leaf or a non-leaf that retains its gradient.
 #[track_caller]
 pub(crate) fn collect_params(
     optimizer: &str,
@@ -71,8 +72,8 @@ pub(crate) fn collect_params(
         panic!("{optimizer}: optimizer got an empty parameter list");
     }
     for (i, p) in params.iter().enumerate() {
-        if !p.is_leaf() {
-            panic!("{optimizer}: can't optimize a non-leaf Tensor (parameter {i}, shape {:?}, grad_fn {})",
+        if !(p.is_leaf() || p.retains_grad()) {
+            panic!("{optimizer}: can't optimize a non-leaf Tensor (parameter {i}, shape {:?}, grad_fn {}); pass a leaf, or call retain_grad() on it",
                 p.shape(), p.grad_fn().map(|g| g.name().to_string()).unwrap_or_default());
         }
         if !p.dtype().is_floating_point() {
@@ -85,11 +86,45 @@ pub(crate) fn collect_params(
     params
 }
 
-/// Panics with PyTorch's message when a hyperparameter is out of range.
+/// Panics with PyTorch's message when a hyperparameter is negative, as `torch.optim.SGD`
+/// checks them (`if lr < 0.0`, so NaN passes).
 #[track_caller]
-pub(crate) fn check_non_negative(optimizer: &str, what: &str, value: f64) {
+pub(crate) fn check_not_negative(optimizer: &str, what: &str, value: f64) {
+    if value < 0.0 {
+        panic!("{optimizer}: Invalid {what}: {}", python_float(value));
+    }
+}
+
+/// Panics with PyTorch's message unless a hyperparameter is at least zero, as
+/// `torch.optim.Adam` checks them (`if not 0.0 <= lr`, so NaN fails).
+#[track_caller]
+pub(crate) fn check_at_least_zero(optimizer: &str, what: &str, value: f64) {
     if value.is_nan() || value < 0.0 {
-        panic!("{optimizer}: Invalid {what}: {value}");
+        panic!("{optimizer}: Invalid {what}: {}", python_float(value));
+    }
+}
+
+/// `value` as Python's `repr(float)` prints it in PyTorch's messages: `-0.1`, `-1.0`,
+/// `-1e-08`, `1e+20`, `nan`, `-inf`.
+pub(crate) fn python_float(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    // Rust's `{:?}` switches to exponent notation where Python's repr does (below 1e-4 and
+    // from 1e16) with the same shortest digits; Python signs the exponent and pads it to two.
+    let debug = format!("{value:?}");
+    match debug.split_once('e') {
+        Some((mantissa, exponent)) => {
+            let (sign, digits) = match exponent.strip_prefix('-') {
+                Some(digits) => ('-', digits),
+                None => ('+', exponent),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => debug,
     }
 }
 
@@ -166,4 +201,31 @@ fn run<T: Float>(param: &mut Buffer, grad: &Buffer, state: &mut [Buffer], rule: 
 /// `value` in the element type (hyperparameters are `f64`, as Python floats are).
 pub(crate) fn cast<T: Float>(value: f64) -> T {
     <T as crate::dtype::Element>::from_f64(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_float;
+
+    #[test]
+    fn floats_print_as_python_repr() {
+        // repr(x) in Python 3.11 for each x.
+        let cases = [
+            (-0.1, "-0.1"),
+            (-1.0, "-1.0"),
+            (1.0, "1.0"),
+            (-1e-8, "-1e-08"),
+            (-1.5e-5, "-1.5e-05"),
+            (0.0001, "0.0001"),
+            (-1e20, "-1e+20"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (-1e-100, "-1e-100"),
+            (f64::NAN, "nan"),
+            (f64::NEG_INFINITY, "-inf"),
+        ];
+        for (value, python) in cases {
+            assert_eq!(python_float(value), python);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
 
 use super::{
-    cast, check_non_negative, checked_grad, collect_params, update_in_place, zero_state, Optimizer,
+    cast, check_not_negative, checked_grad, collect_params, update_in_place, zero_state, Optimizer,
     UpdateRule,
 };
 use crate::dtype::Float;
@@ -55,7 +55,7 @@ impl Sgd {
     /// twice, or a negative learning rate.
     #[track_caller]
     pub fn new(params: impl IntoIterator<Item = Tensor>, lr: f64) -> Sgd {
-        check_non_negative("Sgd", "learning rate", lr);
+        check_not_negative("Sgd", "learning rate", lr);
         let params = collect_params("Sgd", params);
         let n = params.len();
         Sgd {
@@ -73,7 +73,7 @@ impl Sgd {
     /// Momentum factor `mu` (default 0).
     #[track_caller]
     pub fn momentum(mut self, momentum: f64) -> Sgd {
-        check_non_negative("Sgd", "momentum value", momentum);
+        check_not_negative("Sgd", "momentum value", momentum);
         self.momentum = momentum;
         self
     }
@@ -87,7 +87,7 @@ impl Sgd {
     /// L2 penalty `lambda` added to the gradient (default 0).
     #[track_caller]
     pub fn weight_decay(mut self, weight_decay: f64) -> Sgd {
-        check_non_negative("Sgd", "weight_decay value", weight_decay);
+        check_not_negative("Sgd", "weight_decay value", weight_decay);
         self.weight_decay = weight_decay;
         self
     }
@@ -131,9 +131,11 @@ struct SgdRule {
 }
 
 impl UpdateRule for SgdRule {
+    /// PyTorch's `_single_tensor_sgd`, whose `add(other, alpha=a)` kernels compute
+    /// `self + a * other` with one rounding (a fused multiply-add), as `mul_add` does here.
     fn apply<T: Float>(&self, param: &mut [T], grad: &[T], state: &mut [&mut [T]]) {
-        let (lr, mu, wd) = (
-            cast::<T>(self.lr),
+        let (neg_lr, mu, wd) = (
+            cast::<T>(-self.lr),
             cast::<T>(self.momentum),
             cast::<T>(self.weight_decay),
         );
@@ -141,18 +143,22 @@ impl UpdateRule for SgdRule {
         for i in 0..param.len() {
             let mut d = if self.maximize { -grad[i] } else { grad[i] };
             if self.weight_decay != 0.0 {
-                d = d + wd * param[i];
+                // grad.add(param, alpha=weight_decay)
+                d = wd.mul_add(param[i], d);
             }
             if self.momentum != 0.0 {
                 let b = &mut state[0][i];
+                // buf.mul_(momentum).add_(grad, alpha=1 - dampening)
                 *b = if self.first_step {
                     d
                 } else {
-                    mu * *b + one_minus_tau * d
+                    one_minus_tau.mul_add(d, *b * mu)
                 };
-                d = if self.nesterov { d + mu * *b } else { *b };
+                // grad.add(buf, alpha=momentum) with Nesterov, else buf
+                d = if self.nesterov { mu.mul_add(*b, d) } else { *b };
             }
-            param[i] = param[i] - lr * d;
+            // param.add_(grad, alpha=-lr)
+            param[i] = neg_lr.mul_add(d, param[i]);
         }
     }
 }
@@ -197,7 +203,7 @@ impl Optimizer for Sgd {
 
     #[track_caller]
     fn set_learning_rate(&mut self, lr: f64) {
-        check_non_negative("Sgd", "learning rate", lr);
+        check_not_negative("Sgd", "learning rate", lr);
         self.lr = lr;
     }
 }

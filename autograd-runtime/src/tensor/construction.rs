@@ -5,8 +5,6 @@ use crate::dtype::{DType, Element};
 use crate::random::with_generator;
 use crate::shape::numel;
 use crate::storage::Buffer;
-use rand::Rng;
-use rand_distr::StandardNormal;
 
 impl Tensor {
     /// A tensor of `shape` filled with zeros (F32).
@@ -112,19 +110,24 @@ impl Tensor {
     }
 
     /// Uniform values in `[0, 1)` from the thread's generator (see [`crate::manual_seed`]).
+    /// The same values as `torch.rand` after the same `torch.manual_seed`.
+    ///
+    /// ```
+    /// use autograd::{manual_seed, Tensor};
+    /// manual_seed(0);
+    /// // torch.manual_seed(0); torch.rand(2)
+    /// assert_eq!(format!("{}", Tensor::rand(&[2])), "tensor([0.4963, 0.7682])");
+    /// ```
     pub fn rand(shape: &[usize]) -> Tensor {
         let values: Vec<f32> =
-            with_generator(|g| (0..numel(shape)).map(|_| g.random::<f32>()).collect());
+            with_generator(|g| (0..numel(shape)).map(|_| g.uniform_f32(0.0, 1.0)).collect());
         Tensor::from_vec(values, shape)
     }
 
-    /// Standard normal values from the thread's generator (see [`crate::manual_seed`]).
+    /// Standard normal values from the thread's generator (see [`crate::manual_seed`]): the
+    /// same values as `torch.randn` after the same `torch.manual_seed`.
     pub fn randn(shape: &[usize]) -> Tensor {
-        let values: Vec<f32> = with_generator(|g| {
-            (0..numel(shape))
-                .map(|_| g.sample(StandardNormal))
-                .collect()
-        });
+        let values = with_generator(|g| g.standard_normal_f32(numel(shape)));
         Tensor::from_vec(values, shape)
     }
 }

@@ -52,7 +52,7 @@ pub(crate) struct TensorImpl {
     /// lets the common case skip the lock.
     pub(crate) has_rebase: AtomicBool,
     /// What PyTorch would make of this tensor as a view (set by the view ops; empty for
-    /// everything else). One byte, in the padding after the flags above.
+    /// everything else). Two bytes, in the padding after the flags above.
     pub(crate) view: ViewFlags,
     /// The rest of the autograd state, allocated on first use: most tensors (op outputs that
     /// nobody asks a gradient of) never need it, and staying small keeps them cheap to create.
@@ -63,7 +63,7 @@ pub(crate) struct TensorImpl {
 /// checks need about tensors made by view ops (bits and accessors beside the view ops, in
 /// `ops/shape_ops.rs`). Empty for every other tensor.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct ViewFlags(pub(crate) u8);
+pub(crate) struct ViewFlags(pub(crate) u16);
 
 impl ViewFlags {
     /// No view.
@@ -154,12 +154,16 @@ impl Tensor {
         )
     }
 
-    /// The same data as an output of `edge`'s node.
+    /// The same data as an output of `edge`'s node. An output computed under `no_grad` (a
+    /// custom function's, a static `#[differentiable]` body's) is no view made in no-grad
+    /// mode once it has a history: those flags are dropped (see [`ViewFlags::recorded`]).
     /// PRECONDITION: `self` is an op's freshly computed output. When this handle is its only
     /// owner the node is attached in place, otherwise on a new handle sharing the storage.
     pub(crate) fn with_grad_fn(mut self, edge: Edge) -> Tensor {
+        let flags = self.inner.view.recorded();
         if let Some(inner) = TensorHandle::get_mut(&mut self.inner) {
             inner.grad_fn = Some(edge);
+            inner.view = flags;
             return self;
         }
         Tensor::from_storage(
@@ -168,7 +172,7 @@ impl Tensor {
             self.inner.dtype,
             Some(edge),
         )
-        .with_view_flags(self.inner.view)
+        .with_view_flags(flags)
     }
 
     /// The same tensor marked with `flags` (see [`ViewFlags`]).
@@ -309,11 +313,20 @@ impl Tensor {
     }
 
     /// Whether gradients flow to this tensor: a leaf flagged with `requires_grad_(true)`, or
-    /// the output of a recorded op.
+    /// the output of a recorded op. Also, as in PyTorch, a view made under `no_grad` of a
+    /// tensor that requires grad: it is a leaf without a `grad_fn` whose gradients go nowhere
+    /// (ops on it record nodes, but no gradient reaches it or its base).
     pub fn requires_grad(&self) -> bool {
         self.inner.grad_fn.is_some()
             || self.inner.has_rebase.load(Ordering::Acquire)
             || self.inner.requires_grad.load(Ordering::Relaxed)
+            || self.inner.view.base_requires_grad()
+    }
+
+    /// Whether this leaf was itself flagged with `requires_grad_(true)` (PyTorch's
+    /// `requires_grad_` field): only such leaves get an `AccumulateGrad` node.
+    pub(crate) fn flagged_requires_grad(&self) -> bool {
+        self.inner.requires_grad.load(Ordering::Relaxed)
     }
 
     /// True for tensors the user created (and every tensor that does not require grad).
