@@ -74,7 +74,7 @@ fn out_of_place(op: &str) -> &'static str {
 }
 
 /// The view ops that copy here, each with a view of `base()` that repeats no element.
-const COPYING_VIEWS: [(&str, View); 9] = [
+const COPYING_VIEWS: [(&str, View); 10] = [
     ("t", |x| x.t()),
     ("transpose", |x| x.transpose(0, 1)),
     ("narrow", |x| x.narrow(1, 1, 2)),
@@ -87,6 +87,7 @@ const COPYING_VIEWS: [(&str, View); 9] = [
         x.split_with_sizes(&[1, 2], 1).swap_remove(1)
     }),
     ("chunk", |x| x.chunk(2, 0).swap_remove(0)),
+    ("select", |x| x.select(1, 2)),
 ];
 
 /// Asserts `write` panics with the copy message for `op` on a tensor of `shape` made by `view`.

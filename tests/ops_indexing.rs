@@ -1,4 +1,4 @@
-//! narrow, slice, index_select and gather: values, gradients, node names and errors.
+//! narrow, slice, select, index_select and gather: values, gradients, node names and errors.
 
 mod ops_support;
 
@@ -83,6 +83,92 @@ fn slice_with_step_zero_panics() {
 )]
 fn narrow_dim_out_of_range_panics() {
     Tensor::ones(&[2, 3]).narrow(2, 0, 1);
+}
+
+// ---- select ---------------------------------------------------------------------------------
+
+#[test]
+fn select_known_values_gradient_and_nodes() {
+    // torch 2.15: x = arange(6.).reshape(2, 3) (float64, requires grad); y = x.select(1, 2)
+    // -> tensor([2., 5.], grad_fn=<SelectBackward0>); grad((y * y).sum(), x,
+    // create_graph=True) -> [[0, 0, 4], [0, 0, 10]], grad_fn=<SelectBackwardBackward0>
+    // with next_functions ((AddBackward0, 0),); its own gradient is [[0, 0, 2], [0, 0, 2]]
+    let x = leaf(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[2, 3]);
+    let y = x.select(1, 2);
+    assert_eq!(y.shape(), &[2]);
+    assert_eq!(y.to_vec(), vec![2.0, 5.0]);
+    assert_eq!(chain(&y), "SelectBackward0(AccumulateGrad)");
+    let g = autograd::grad(&[&(&y * &y).sum()], &[&x])
+        .create_graph(true)
+        .run()
+        .unwrap()[0]
+        .clone()
+        .unwrap();
+    assert_eq!(g.to_vec(), vec![0.0, 0.0, 4.0, 0.0, 0.0, 10.0]);
+    assert_eq!(node(&g), "SelectBackwardBackward0");
+    let names: Vec<String> = g
+        .grad_fn()
+        .unwrap()
+        .next_functions()
+        .iter()
+        .map(|(f, _)| f.as_ref().map_or("None".into(), |f| f.name().to_string()))
+        .collect();
+    assert_eq!(names, ["AddBackward0"]);
+    g.sum().backward();
+    assert_eq!(
+        x.grad().unwrap().to_vec(),
+        vec![0.0, 0.0, 2.0, 0.0, 0.0, 2.0]
+    );
+}
+
+#[test]
+fn select_gradcheck() {
+    check(|v| v[0].select(0, 1), &[sample(&[3, 2], 0.1)]);
+    check(|v| v[0].select(-1, 0), &[sample(&[2, 3, 2], 0.2)]);
+    check(|v| v[0].select(1, 2), &[sample(&[2, 3, 2], 0.3)]);
+    check(|v| v[0].select(0, 0), &[sample(&[4], 0.4)]);
+    check_second_order(|v| v[0].select(1, 1).pow(3.0), &[sample(&[2, 3], 0.5)]);
+}
+
+#[test]
+fn stack_backward_selects_each_input_as_torch() {
+    // torch 2.15: s = torch.stack([a, b], 1); grad(s, [a, b], go, create_graph=True)[0]
+    // .grad_fn -> SelectBackward0 with next_functions ((AccumulateGrad, 0),)
+    let a = leaf(&[1.0, 2.0], &[2]);
+    let b = leaf(&[3.0, 4.0], &[2]);
+    let s = Tensor::stack(&[&a, &b], 1);
+    let go = leaf(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    let grads = autograd::grad(&[&s], &[&a, &b])
+        .grad_outputs(&[&go])
+        .create_graph(true)
+        .run()
+        .unwrap();
+    let ga = grads[0].clone().unwrap();
+    assert_eq!(ga.to_vec(), vec![1.0, 3.0]);
+    assert_eq!(chain(&ga), "SelectBackward0(AccumulateGrad)");
+    assert_eq!(grads[1].clone().unwrap().to_vec(), vec![2.0, 4.0]);
+}
+
+#[test]
+#[should_panic(
+    expected = "select: select(): index 5 out of range for tensor of size [3, 4] at dimension 0"
+)]
+fn select_past_the_end_panics() {
+    Tensor::ones(&[3, 4]).select(0, 5);
+}
+
+#[test]
+#[should_panic(expected = "select: select() cannot be applied to a 0-dim tensor.")]
+fn select_on_a_scalar_panics() {
+    Tensor::scalar(1.0).select(0, 0);
+}
+
+#[test]
+#[should_panic(
+    expected = "select: Dimension out of range (expected to be in range of [-2, 1], but got 2)"
+)]
+fn select_dim_out_of_range_panics() {
+    Tensor::ones(&[3, 4]).select(2, 0);
 }
 
 // ---- index_select ---------------------------------------------------------------------------

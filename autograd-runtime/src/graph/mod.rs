@@ -12,8 +12,8 @@ mod saved;
 
 pub use grad_fn::GradFn;
 pub(crate) use record::{
-    needs_grad, note_saved_value, record, record_one, record_saving, record_scalar_output,
-    record_unary_output, record_unary_saving_output,
+    needs_grad, note_saved_value, record, record_beside_untracked, record_one, record_saving,
+    record_scalar_output, record_unary_output, record_unary_saving_output, Untracked,
 };
 pub(crate) use rule::{AccumulateGrad, Rule};
 pub use rule::{BackwardCtx, BackwardFn, InputGrads};

@@ -209,18 +209,54 @@ pub(crate) fn record_scalar_output<F>(
 where
     F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Tensor, AutogradError> + Send + Sync + 'static,
 {
+    record_beside_untracked(name, Untracked::Second, input, output, backward)
+}
+
+/// Which operand of a two-operand node takes no gradient.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Untracked {
+    /// The first (the fresh zeros a backward formula adds into: `zeros.index_add_(..)`).
+    First,
+    /// The second (a plain number PyTorch wraps in a tensor: `x + 2.0`).
+    Second,
+}
+
+/// Records `output`, computed from `input` and an operand that takes no gradient (placed as
+/// `untracked` says), as one node: its edge to that operand leads nowhere, as in PyTorch
+/// (`next_functions` `[(None, 0), (input's node, 0)]` for [`Untracked::First`]). `backward`
+/// gives `input`'s gradient. Does nothing unless [`needs_grad`] holds.
+#[track_caller]
+pub(crate) fn record_beside_untracked<F>(
+    name: &'static str,
+    untracked: Untracked,
+    input: &Tensor,
+    output: Tensor,
+    backward: impl FnOnce() -> F,
+) -> Tensor
+where
+    F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Tensor, AutogradError> + Send + Sync + 'static,
+{
     if !needs_grad(&[input]) {
         return output;
     }
     let rule = backward();
     let mut next = edges_of(&[input]);
-    next.push(None);
+    if untracked == Untracked::First {
+        next.insert(0, None);
+    } else {
+        next.push(None);
+    }
     let node = new_node_with_edges(
         name.into(),
         next,
         std::slice::from_ref(&output),
         move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
-            Ok(smallvec::smallvec![Some(rule(ctx, &grads[0])?), None])
+            let grad = Some(rule(ctx, &grads[0])?);
+            Ok(if untracked == Untracked::First {
+                smallvec::smallvec![None, grad]
+            } else {
+                smallvec::smallvec![grad, None]
+            })
         },
         None,
     );

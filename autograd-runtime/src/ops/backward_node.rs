@@ -5,7 +5,10 @@
 
 use crate::error::AutogradError;
 use crate::grad_mode::no_grad;
-use crate::graph::{needs_grad, record_one, BackwardCtx, InputGrads, SavedTensor};
+use crate::graph::{
+    needs_grad, record_beside_untracked, record_one, BackwardCtx, InputGrads, SavedTensor,
+    Untracked,
+};
 use crate::Tensor;
 use smallvec::SmallVec;
 
@@ -63,14 +66,5 @@ pub(crate) fn record_into_zeros<F>(
 where
     F: Fn(&BackwardCtx<'_>, &Tensor) -> Result<Tensor, AutogradError> + Send + Sync + 'static,
 {
-    if !needs_grad(&[input]) {
-        return output;
-    }
-    let rule = backward();
-    // Stands for the zeros: it takes no gradient, so its edge is `None`.
-    let zeros = Tensor::full_dtype(&[], 0.0, input.dtype());
-    let node_rule = move |ctx: &BackwardCtx<'_>, grads: &[Tensor]| {
-        Ok(smallvec::smallvec![None, Some(rule(ctx, &grads[0])?)])
-    };
-    record_one(name, &[&zeros, input], output, node_rule)
+    record_beside_untracked(name, Untracked::First, input, output, backward)
 }

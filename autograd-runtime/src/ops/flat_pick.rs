@@ -44,6 +44,8 @@ pub(crate) enum Pick {
     IndexSelect,
     /// `narrow` and `slice` (`SliceBackward0`, keeps only numbers).
     Slice,
+    /// `select` and `stack`'s backward (`SelectBackward0`, keeps only numbers).
+    Select,
     /// `masked_select` (`MaskedSelectBackward0`, saves its mask).
     MaskedSelect,
 }
@@ -55,6 +57,7 @@ impl Pick {
             Pick::Gather => "GatherBackward0",
             Pick::IndexSelect => "IndexSelectBackward0",
             Pick::Slice => "SliceBackward0",
+            Pick::Select => "SelectBackward0",
             Pick::MaskedSelect => "MaskedSelectBackward0",
         }
     }
@@ -65,6 +68,7 @@ impl Pick {
             Pick::Gather => Scatter::Add,
             Pick::IndexSelect => Scatter::IndexAdd,
             Pick::Slice => Scatter::Slice,
+            Pick::Select => Scatter::Select,
             Pick::MaskedSelect => Scatter::Masked,
         }
     }
@@ -84,6 +88,8 @@ pub(crate) enum Scatter {
     /// `slice_backward(g, ..)` (`SliceBackwardBackward0`, no zeros input): `narrow`'s and
     /// `slice`'s.
     Slice,
+    /// `select_backward(g, ..)` (`SelectBackwardBackward0`, no zeros input): `select`'s.
+    Select,
     /// `zeros.masked_scatter(mask, g)` (`MaskedScatterBackward0`): `masked_select`'s.
     Masked,
 }
@@ -96,6 +102,7 @@ impl Scatter {
             Scatter::Overwrite => "ScatterBackward0",
             Scatter::IndexAdd => "IndexAddBackward0",
             Scatter::Slice => "SliceBackwardBackward0",
+            Scatter::Select => "SelectBackwardBackward0",
             Scatter::Masked => "MaskedScatterBackward0",
         }
     }
@@ -106,6 +113,7 @@ impl Scatter {
             Scatter::Add | Scatter::Overwrite => Pick::Gather,
             Scatter::IndexAdd => Pick::IndexSelect,
             Scatter::Slice => Pick::Slice,
+            Scatter::Select => Pick::Select,
             Scatter::Masked => Pick::MaskedSelect,
         }
     }
@@ -126,8 +134,8 @@ impl Tensor {
         let input_shape = self.shape().to_vec();
         record_unary_output(pick.name(), &[self], out, || {
             // `gather`, `index_select` and `masked_select` save their index (or mask), a
-            // tensor in PyTorch; slices keep only numbers.
-            if pick != Pick::Slice {
+            // tensor in PyTorch; slices and selects keep only numbers.
+            if !matches!(pick, Pick::Slice | Pick::Select) {
                 note_saved_value();
             }
             move |_, g| {
@@ -149,7 +157,7 @@ impl Tensor {
 
     /// Zeros of `shape` with element `i` of `self` added at flat position `targets[i]`,
     /// recorded as the PyTorch op `op` (a node with a first edge to nowhere for the zeros,
-    /// except `slice_backward`'s); its backward picks the gradient at `targets` again.
+    /// except `slice_backward`'s and `select_backward`'s); its backward picks the gradient at `targets` again.
     /// PRECONDITION: `targets.len() == self.numel()`; every target is `< numel(shape)`.
     #[track_caller]
     pub(crate) fn scatter_flat_as(
@@ -170,7 +178,7 @@ impl Tensor {
             }
             picked
         };
-        if op == Scatter::Slice {
+        if matches!(op, Scatter::Slice | Scatter::Select) {
             return record_unary_output(op.name(), &[self], out, || {
                 move |_, g| Ok(smallvec::smallvec![Some(pick_back(g))])
             });

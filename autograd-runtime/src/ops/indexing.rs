@@ -127,6 +127,43 @@ impl Tensor {
             .into_copy_of(self, CopyingView::Narrow, false)
     }
 
+    /// The slice at `index` along `dim`, with that dim removed: PyTorch's `select` (`x[i]` is
+    /// `x.select(0, i)`), recorded as `SelectBackward0`.
+    ///
+    /// A copy here where PyTorch returns a view: in-place ops refuse it (see [`Tensor::add_`]).
+    ///
+    /// # Panics
+    /// On a 0-d tensor, a dim out of range, or an index past the dim's size.
+    ///
+    /// ```
+    /// use autograd::tensor;
+    /// let x = tensor![[1., 2., 3.], [4., 5., 6.]];
+    /// assert_eq!(x.select(0, 1).to_vec(), vec![4., 5., 6.]);
+    /// assert_eq!(x.select(1, 2).to_vec(), vec![3., 6.]);
+    /// ```
+    #[track_caller]
+    pub fn select(&self, dim: impl Dim, index: usize) -> Tensor {
+        if self.dim() == 0 {
+            panic!("select: select() cannot be applied to a 0-dim tensor.");
+        }
+        let d = wrap_dim("select", dim, self.dim());
+        if index >= self.shape()[d] {
+            panic!(
+                "select: select(): index {index} out of range for tensor of size {:?} at dimension {d}",
+                self.shape()
+            );
+        }
+        let (outer, len, inner) = around_dim(self.shape(), d);
+        let mut shape = self.shape().to_vec();
+        shape.remove(d);
+        self.take_flat(
+            positions_along(outer, len, inner, &[index]),
+            shape,
+            Pick::Select,
+        )
+        .into_copy_of(self, CopyingView::Select, false)
+    }
+
     /// Python slicing `x[start:end:step]` along `dim` (`SliceBackward0`): negative `start` and
     /// `end` count from the end, both are clamped to the dim (so `isize::MAX` means "to the
     /// end"), and an empty range gives an empty dim.

@@ -185,7 +185,7 @@ impl Tensor {
             Ok((0..n)
                 .map(|i| {
                     ctx.needs_input_grad(i)
-                        .then(|| grads[0].narrow(d, i, 1).squeeze(d).into_gradient())
+                        .then(|| grads[0].select(d, i).into_gradient())
                 })
                 .collect())
         });

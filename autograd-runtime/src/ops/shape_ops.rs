@@ -31,10 +31,11 @@ pub(crate) enum CopyingView {
     Split,
     SplitWithSizes,
     Chunk,
+    Select,
 }
 
 impl CopyingView {
-    const ALL: [CopyingView; 9] = [
+    const ALL: [CopyingView; 10] = [
         CopyingView::T,
         CopyingView::Transpose,
         CopyingView::Narrow,
@@ -44,6 +45,7 @@ impl CopyingView {
         CopyingView::Split,
         CopyingView::SplitWithSizes,
         CopyingView::Chunk,
+        CopyingView::Select,
     ];
 
     /// The method's name.
@@ -58,6 +60,7 @@ impl CopyingView {
             CopyingView::Split => "split",
             CopyingView::SplitWithSizes => "split_with_sizes",
             CopyingView::Chunk => "chunk",
+            CopyingView::Select => "select",
         }
     }
 
