@@ -1,7 +1,7 @@
 //! In-place ops on the outputs of view ops that return copies here.
 //!
-//! PyTorch's `t`, `transpose`, `narrow`, `slice`, `expand`/`broadcast_to`, `split` and `chunk`
-//! return views: an in-place write to one writes its input (`x.t().add_(100.)` changes `x`).
+//! PyTorch's `t`, `transpose`, `permute`, `narrow`, `slice`, `select`, `expand`/`broadcast_to`,
+//! `split` and `chunk` return views: an in-place write to one writes its input (`x.t().add_(100.)` changes `x`).
 //! Here they return copies (tensors have no strides), so such a write would silently leave the
 //! input unchanged; the in-place ops refuse it instead, naming the op, the view op and the
 //! shape, and saying what to do. Where PyTorch 2.15.0 itself refuses the write, its sentence
@@ -74,7 +74,7 @@ fn out_of_place(op: &str) -> &'static str {
 }
 
 /// The view ops that copy here, each with a view of `base()` that repeats no element.
-const COPYING_VIEWS: [(&str, View); 10] = [
+const COPYING_VIEWS: [(&str, View); 11] = [
     ("t", |x| x.t()),
     ("transpose", |x| x.transpose(0, 1)),
     ("narrow", |x| x.narrow(1, 1, 2)),
@@ -88,6 +88,7 @@ const COPYING_VIEWS: [(&str, View); 10] = [
     }),
     ("chunk", |x| x.chunk(2, 0).swap_remove(0)),
     ("select", |x| x.select(1, 2)),
+    ("permute", |x| x.permute(&[1, 0])),
 ];
 
 /// Asserts `write` panics with the copy message for `op` on a tensor of `shape` made by `view`.

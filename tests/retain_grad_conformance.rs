@@ -144,3 +144,82 @@ fn retained_and_leaf_grads_accumulate_as_pytorch_across_backwards() {
         Some("AddBackward0")
     );
 }
+
+/// A hook counting its calls and recording the last gradient it saw.
+fn recording_hook(t: &Tensor) -> (Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<f64>>>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (c, s) = (calls.clone(), seen.clone());
+    t.register_hook(move |g| {
+        c.fetch_add(1, Ordering::Relaxed);
+        *s.lock().unwrap() = g.to_vec();
+        None
+    });
+    (calls, seen)
+}
+
+/// ```python
+/// v2 = -b; v2.retain_grad(); v2.register_hook(log)
+/// torch.autograd.grad([v2], [a], grad_outputs=[torch.ones(2)], allow_unused=True)
+/// # (None,); v2.grad is tensor([1., 1.]); the hook saw [1., 1.]
+/// ```
+#[test]
+fn a_single_root_fires_its_hooks_and_retains_even_when_nothing_is_captured_behind_it() {
+    let (a, b) = (leaf(&[1.0, 2.0]), leaf(&[3.0, 4.0]));
+    let v2 = -&b;
+    v2.retain_grad();
+    let (calls, seen) = recording_hook(&v2);
+    let grads = autograd::grad(&[&v2], &[&a])
+        .grad_outputs(&[&Tensor::ones(&[2]).double()])
+        .allow_unused(true)
+        .run()
+        .unwrap();
+    assert!(grads[0].is_none());
+    assert_eq!(v2.grad().unwrap().to_vec(), vec![1.0, 1.0]);
+    assert_eq!(calls.load(Ordering::Relaxed), 1);
+    assert_eq!(*seen.lock().unwrap(), vec![1.0, 1.0]);
+    assert!(a.grad().is_none() && b.grad().is_none());
+}
+
+/// ```python
+/// v2 = -b; v2.retain_grad(); v2.register_hook(log); v3 = b * 2
+/// torch.autograd.grad([v2, v3], [a], grad_outputs=[ones, ones], allow_unused=True)
+/// # (None,); v2.grad is None; the hook is not called
+/// ```
+#[test]
+fn with_several_roots_an_uncaptured_root_fires_nothing() {
+    let (a, b) = (leaf(&[1.0, 2.0]), leaf(&[3.0, 4.0]));
+    let v2 = -&b;
+    v2.retain_grad();
+    let (calls, _) = recording_hook(&v2);
+    let v3 = &b * 2.0;
+    let ones = Tensor::ones(&[2]).double();
+    let grads = autograd::grad(&[&v2, &v3], &[&a])
+        .grad_outputs(&[&ones, &ones])
+        .allow_unused(true)
+        .run()
+        .unwrap();
+    assert!(grads[0].is_none());
+    assert!(v2.grad().is_none());
+    assert_eq!(calls.load(Ordering::Relaxed), 0);
+}
+
+/// ```python
+/// b.register_hook(log)
+/// torch.autograd.grad([b], [a], grad_outputs=[torch.ones(2)], allow_unused=True)
+/// # (None,); b.grad is None; the hook saw [1., 1.]
+/// ```
+#[test]
+fn a_leaf_root_fires_its_hook_but_keeps_no_grad() {
+    let (a, b) = (leaf(&[1.0, 2.0]), leaf(&[3.0, 4.0]));
+    let (calls, seen) = recording_hook(&b);
+    let grads = autograd::grad(&[&b], &[&a])
+        .grad_outputs(&[&Tensor::ones(&[2]).double()])
+        .allow_unused(true)
+        .run()
+        .unwrap();
+    assert!(grads[0].is_none());
+    assert!(b.grad().is_none());
+    assert_eq!(calls.load(Ordering::Relaxed), 1);
+    assert_eq!(*seen.lock().unwrap(), vec![1.0, 1.0]);
+}

@@ -49,11 +49,16 @@ pub(crate) fn execute(request: Request) -> Result<Vec<Option<Tensor>>, AutogradE
         .collect();
     // In capture mode only the nodes leading to a captured edge run, and gradients reach only
     // them and the captured nodes: as in PyTorch, other nodes' hooks and `retain_grad`s do
-    // not fire (and no work is spent on them).
+    // not fire (and no work is spent on them). A single root is reached all the same: PyTorch
+    // starts from its node (with several roots, from a graph root above them), so the root's
+    // hooks and `retain_grad` see the gradient even when nothing captured lies behind it.
     let reached = needed.as_ref().map(|needed| {
         let mut reached = needed.clone();
         for &(i, _) in captures.iter().flatten() {
             reached[i] = true;
+        }
+        if let [root] = walk.roots[..] {
+            reached[root] = true;
         }
         reached
     });

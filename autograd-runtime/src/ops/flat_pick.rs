@@ -26,11 +26,13 @@ fn take(buffer: &Buffer, positions: &[usize]) -> Buffer {
     }
 }
 
-/// `len` zeros with `values[i]` added at `targets[i]`.
-fn scatter_add<T: Float>(values: &[T], targets: &[usize], len: usize) -> Vec<T> {
+/// `len` zeros with `values[i]` added at `targets[i]` (`add`), or written there: a written
+/// `-0.0` stays `-0.0` where adding it to `+0.0` would give `+0.0`, as PyTorch's copy into
+/// zeros (`slice_backward`, `scatter`) differs from its `scatter_add`.
+fn scatter_into_zeros<T: Float>(values: &[T], targets: &[usize], len: usize, add: bool) -> Vec<T> {
     let mut out = vec![T::zero(); len];
     for (&t, &v) in targets.iter().zip(values) {
-        out[t] = out[t] + v;
+        out[t] = if add { out[t] + v } else { v };
     }
     out
 }
@@ -167,7 +169,10 @@ impl Tensor {
         shape: Vec<usize>,
     ) -> Tensor {
         let len = numel(&shape);
-        let buffer = float_kernel!("scatter_add", self, |v| scatter_add(v, &targets, len));
+        let add = matches!(op, Scatter::Add | Scatter::IndexAdd);
+        let buffer = float_kernel!("scatter_add", self, |v| scatter_into_zeros(
+            v, &targets, len, add
+        ));
         let out = Tensor::from_buffer(buffer, shape);
         let source_shape = self.shape().to_vec();
         let pick_back = move |g: &Tensor| {

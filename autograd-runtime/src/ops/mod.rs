@@ -1,6 +1,7 @@
 //! Every op: its forward kernel and, beside it, its backward rule.
 
 mod addmm;
+mod arg_extremum;
 mod backward_node;
 pub(crate) mod binary;
 mod clamp;
@@ -19,12 +20,15 @@ mod matmul_checks;
 mod matmul_dispatch;
 mod operators;
 mod reduce;
+mod reorder;
 mod scalar;
 mod select;
 mod shape_ops;
 mod softmax;
+mod statistics;
 mod strided;
 mod unary;
+mod unary_extra;
 
 pub use compare::CompareOperand;
 pub(crate) use fast_paths::{zip_fast, ZipKernels};

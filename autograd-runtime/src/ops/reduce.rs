@@ -195,8 +195,8 @@ impl Tensor {
         let value = {
             let buffer = self.buffer();
             match &*buffer {
-                Buffer::F32(v) => pairwise_sum(v, |x| (x as f64) * (x as f64)).sqrt(),
-                Buffer::F64(v) => pairwise_sum(v, |x| x * x).sqrt(),
+                Buffer::F32(v) => euclidean_norm(v),
+                Buffer::F64(v) => euclidean_norm(v),
                 Buffer::Bool(_) => {
                     panic!("norm: expected a floating point tensor but got torch.bool")
                 }
@@ -219,4 +219,17 @@ impl Tensor {
             }
         })
     }
+}
+
+/// The 2-norm as PyTorch's CPU kernel gives it: one element is its absolute value; otherwise
+/// each square is taken in the element type (so it overflows to infinity, or underflows to 0,
+/// where PyTorch's does: `[1e20, 1e20]` in f32 has norm inf, `[1e-30, 1e-30]` norm 0), the
+/// squares summed (pairwise, in `f64`) and rounded to the element type, then square-rooted.
+fn euclidean_norm<T: crate::dtype::Float>(v: &[T]) -> f64 {
+    use crate::dtype::Element;
+    if let [x] = v {
+        return Element::to_f64(*x).abs();
+    }
+    let sum_of_squares: T = Element::from_f64(pairwise_sum(v, |x| Element::to_f64(x * x)));
+    Element::to_f64(sum_of_squares.sqrt())
 }

@@ -24,7 +24,7 @@ use std::sync::Arc;
 /// last one with `last_on_ties` (PyTorch's full reductions, which shows with -0 and +0). A NaN
 /// wins (the first one), as in PyTorch's CPU kernel.
 /// PRECONDITION: `len > 0`.
-fn arg_extremum<T: Float>(
+pub(super) fn arg_extremum<T: Float>(
     v: &[T],
     (outer, len, inner): (usize, usize, usize),
     is_max: bool,

@@ -2,9 +2,9 @@
 //! what PyTorch would make of their outputs as views ([`ViewFlags`]).
 //!
 //! PyTorch returns all of them as views sharing the input's memory. Here `reshape`, `view`,
-//! `squeeze`, `unsqueeze` (and `detach`) share the input's storage too, but `t`, `transpose`,
-//! `expand`, `narrow`, `slice`, `split` and `chunk` return copies (tensors are contiguous, with
-//! no strides): in-place writes to those would not reach the input, so the in-place ops refuse
+//! `squeeze`, `unsqueeze`, `flatten` (and `detach`) share the input's storage too, but `t`,
+//! `transpose`, `permute`, `expand`, `narrow`, `slice`, `select`, `split` and `chunk` return
+//! copies (tensors are contiguous, with no strides): in-place writes to those would not reach the input, so the in-place ops refuse
 //! them ([`CopyingView`]). Views of views inherit: a reshape of a copy is still a copy.
 
 use crate::grad_mode::is_grad_enabled;
@@ -32,10 +32,11 @@ pub(crate) enum CopyingView {
     SplitWithSizes,
     Chunk,
     Select,
+    Permute,
 }
 
 impl CopyingView {
-    const ALL: [CopyingView; 10] = [
+    const ALL: [CopyingView; 11] = [
         CopyingView::T,
         CopyingView::Transpose,
         CopyingView::Narrow,
@@ -46,6 +47,7 @@ impl CopyingView {
         CopyingView::SplitWithSizes,
         CopyingView::Chunk,
         CopyingView::Select,
+        CopyingView::Permute,
     ];
 
     /// The method's name.
@@ -61,6 +63,7 @@ impl CopyingView {
             CopyingView::SplitWithSizes => "split_with_sizes",
             CopyingView::Chunk => "chunk",
             CopyingView::Select => "select",
+            CopyingView::Permute => "permute",
         }
     }
 

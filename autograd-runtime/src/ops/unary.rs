@@ -103,6 +103,7 @@ macro_rules! plain_input_rule_op {
         }
     };
 }
+pub(super) use {output_rule_op, plain_input_rule_op};
 
 impl Tensor {
     /// `-x`. d/dx = -1.
