@@ -992,3 +992,31 @@ fn clamp_bounds_beyond_float32_are_refused() {
     let y = Tensor::from_vec(vec![1.0f64, 2.0], &[2]);
     assert_eq!(y.clamp(-1e300, 1.5).to_vec(), vec![1.0, 1.5]);
 }
+
+/// `torch.ones(3).masked_fill(mask, 1e300)` (and `-1e39`, `3.5e38`) raise "value cannot be
+/// converted to type float without overflow"; `inf` fills.
+#[test]
+fn masked_fill_refuses_a_finite_value_beyond_float32() {
+    let x = Tensor::ones(&[3]);
+    let mask = Tensor::from_vec(vec![1.0f32, 0.0, 1.0], &[3]).gt(0.5);
+    for value in [1e300, -1e39, 3.5e38] {
+        let message =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| x.masked_fill(&mask, value)))
+                .err()
+                .and_then(|e| e.downcast_ref::<String>().cloned())
+                .expect("masked_fill panics");
+        assert!(
+            message.starts_with(
+                "masked_fill: value cannot be converted to type float without overflow (value"
+            ),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        x.masked_fill(&mask, f64::INFINITY).to_vec(),
+        vec![f64::INFINITY, 1.0, f64::INFINITY]
+    );
+    // float64 holds 1e300
+    let y = Tensor::ones(&[3]).double().masked_fill(&mask, 1e300);
+    assert_eq!(y.to_vec(), vec![1e300, 1.0, 1e300]);
+}

@@ -101,9 +101,17 @@ impl Tensor {
 /// converts bounds to the tensor's type first, and that conversion must not overflow.
 #[track_caller]
 fn check_bound_fits(op: &str, t: &Tensor, bound: f64) {
-    if t.dtype() == DType::F32 && bound.is_finite() && bound.abs() > f32::MAX as f64 {
+    check_number_fits(op, "bound", t, bound);
+}
+
+/// PyTorch's refusal of a finite number (a clamp bound, a fill value; `what` says which) that
+/// `t`'s dtype cannot hold: it converts the number to the tensor's type first, and that
+/// conversion must not overflow (infinities convert).
+#[track_caller]
+pub(super) fn check_number_fits(op: &str, what: &str, t: &Tensor, number: f64) {
+    if t.dtype() == DType::F32 && number.is_finite() && number.abs() > f32::MAX as f64 {
         panic!(
-            "{op}: value cannot be converted to type float without overflow (bound {bound:?} for a tensor of dtype torch.float32, shape {:?})",
+            "{op}: value cannot be converted to type float without overflow ({what} {number:?} for a tensor of dtype torch.float32, shape {:?})",
             t.shape()
         );
     }

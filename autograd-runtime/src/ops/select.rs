@@ -351,7 +351,9 @@ impl Tensor {
     /// `self` and `mask`. The gradient is zero at the filled positions (`MaskedFillBackward0`).
     ///
     /// # Panics
-    /// When `mask` is not `Bool` or does not broadcast with `self`.
+    /// When `mask` is not `Bool` or does not broadcast with `self`, or when `value` is finite
+    /// but beyond what an F32 `self` can hold (PyTorch's "value cannot be converted to type
+    /// float without overflow").
     ///
     /// ```
     /// use autograd::tensor;
@@ -392,6 +394,7 @@ impl Tensor {
                 pytorch_suffix(broadcast_error(mask.shape(), self.shape()))
             )
         });
+        super::clamp::check_number_fits("masked_fill", "value", self, value);
         let fill = Tensor::full_dtype(&[], value, self.dtype());
         let out = where_raw(mask, &fill, self, &shape);
         let self_shape = self.shape().to_vec();
