@@ -3,20 +3,12 @@
 //! `autograd::grad`, Jacobians with no elements, and the refusals of `backward`, `grad`,
 //! `requires_grad_` and `retain_grad`.
 
+mod ops_support;
+
 use autograd::{functional, no_grad, AutogradError, Tensor};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use ops_support::panic_message;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// The message `f` panics with.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
 
 fn leaf(shape: &[usize]) -> Tensor {
     Tensor::ones(shape).requires_grad_(true)

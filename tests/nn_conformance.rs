@@ -6,8 +6,11 @@
 //! file. Each case runs the loss, then `backward_with(seed_grad)`, and compares the loss, its
 //! dtype and the gradients.
 
+mod ops_support;
+
 use autograd::nn::{Dropout, Linear, Module, ReLU, Sequential, Sigmoid, Tanh};
 use autograd::{DType, Tensor};
+use ops_support::chain;
 
 /// The loss of a case, with the class targets of `nll_loss` and `cross_entropy`.
 enum Op {
@@ -491,21 +494,6 @@ const LOSS_CASES: &[LossCase] = &[
         target_grad: &[1.2553333609263098],
     },
 ];
-
-/// `t.grad_fn()` and its `next_functions`, recursively, as `Node(input, ...)`.
-fn chain(t: &Tensor) -> String {
-    fn node(f: &autograd::GradFn) -> String {
-        let inputs: Vec<String> = (f.next_functions().into_iter())
-            .map(|(next, _)| next.as_ref().map_or_else(|| "None".to_string(), node))
-            .collect();
-        if inputs.is_empty() {
-            f.name().to_string()
-        } else {
-            format!("{}({})", f.name(), inputs.join(", "))
-        }
-    }
-    t.grad_fn().map_or_else(|| "None".to_string(), |f| node(&f))
-}
 
 /// First-order gradients of `out` with respect to `inputs`, recorded (`create_graph`).
 fn grads_with_graph(out: &Tensor, inputs: &[&Tensor]) -> Vec<Tensor> {

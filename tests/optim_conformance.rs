@@ -5,8 +5,11 @@
 //! The expected parameters come from torch 2.15 (CPU), running the same loop as [`run`]; the
 //! generating script is at the end of this file.
 
+mod ops_support;
+
 use autograd::optim::{Adam, AdamW, Optimizer, Sgd};
 use autograd::{DType, Tensor};
+use ops_support::panic_message;
 
 /// Steps per run.
 const STEPS: usize = 7;
@@ -116,15 +119,6 @@ fn optimizers_match_torch_step_by_step() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// The panic message of `f`.
-fn panic_message(f: impl FnOnce()) -> String {
-    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("no panic");
-    err.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 fn one() -> Tensor {

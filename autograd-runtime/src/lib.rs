@@ -18,6 +18,7 @@ mod hooks;
 mod live_count;
 mod ops;
 mod print_format;
+mod python_float;
 mod random;
 mod shape;
 mod storage;

@@ -1,6 +1,7 @@
 //! Dropout as a module: active in training mode, the identity in evaluation mode.
 
 use super::Module;
+use crate::python_float::python_float;
 use crate::Tensor;
 
 /// `torch.nn.Dropout`: in training mode, zeroes each element with probability `p` and scales
@@ -31,8 +32,10 @@ impl Dropout {
     #[track_caller]
     pub fn new(p: f64) -> Dropout {
         if !(0.0..=1.0).contains(&p) {
-            // `{p:?}` prints a float as Python does (`2.0`, not `2`).
-            panic!("Dropout: dropout probability has to be between 0 and 1, but got {p:?}");
+            panic!(
+                "Dropout: dropout probability has to be between 0 and 1, but got {}",
+                python_float(p)
+            );
         }
         Dropout { p, training: true }
     }
@@ -60,6 +63,6 @@ impl Module for Dropout {
 impl std::fmt::Debug for Dropout {
     /// PyTorch's repr: `Dropout(p=0.5, inplace=False)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Dropout(p={:?}, inplace=False)", self.p)
+        write!(f, "Dropout(p={}, inplace=False)", python_float(self.p))
     }
 }

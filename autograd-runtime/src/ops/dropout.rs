@@ -29,7 +29,10 @@ impl Tensor {
     pub fn dropout(&self, p: f64, train: bool) -> Tensor {
         if !(0.0..=1.0).contains(&p) {
             // `{p:?}` prints a float as Python does (`2.0`, not `2`).
-            panic!("dropout: dropout probability has to be between 0 and 1, but got {p:?}");
+            panic!(
+                "dropout: dropout probability has to be between 0 and 1, but got {}",
+                crate::python_float::python_float(p)
+            );
         }
         if !self.dtype().is_floating_point() {
             panic!(

@@ -1,11 +1,12 @@
 //! Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay.
 
 use super::{
-    cast, check_at_least_zero, checked_grad, collect_params, python_float, update_in_place,
-    zero_state, Optimizer, UpdateRule,
+    cast, check_at_least_zero, checked_grad, collect_params, update_in_place, zero_state,
+    Optimizer, UpdateRule,
 };
 use crate::dtype::Float;
 use crate::grad_mode::NoGradGuard;
+use crate::python_float::python_float;
 use crate::storage::Buffer;
 use crate::Tensor;
 
